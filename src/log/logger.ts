@@ -1,0 +1,18 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * The process-wide logger: one JSON object per line on stdout, numeric levels, errors under `err`.
+ * Subsystems take a child (`logger.child({ subsystem: 'trainer' })`) rather than a new logger.
+ * `NIGHTMASK_LOG_LEVEL` is read here, before configuration, so that config errors can be logged too.
+ */
+export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+  const level = options.level ?? process.env.NIGHTMASK_LOG_LEVEL ?? 'info';
+  const redact = { paths: ['token', '*.token', 'config.discordToken', 'discordToken'], censor: '[redacted]' };
+  const base = { level, redact, base: { pid: process.pid } };
+  return options.destination ? pino(base, options.destination) : pino(base);
+}
+
+/** A logger that drops everything, for tests and library callers that pass none. */
+export const silentLogger: Logger = pino({ level: 'silent' });
