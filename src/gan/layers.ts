@@ -1,0 +1,60 @@
+import { type Tensor, tf } from './tf.js';
+
+/**
+ * The handful of layers the DCGAN needs, as functions of explicit weights. Keeping them functional,
+ * rather than tf.layers objects, lets one set of weights serve training, EMA and inference, and lets
+ * checkpoints be plain named tensors.
+ */
+
+export const BN_EPSILON = 1e-5;
+
+/** Batch-norm moments of one layer, returned in training mode so the caller can update running stats. */
+export interface Moments {
+  mean: Tensor;
+  variance: Tensor;
+}
+
+/** `x @ kernel (+ bias)`. */
+export function dense(x: Tensor, kernel: Tensor, bias?: Tensor): Tensor {
+  const y = tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D);
+  return bias ? tf.add(y, bias) : y;
+}
+
+/**
+ * Batch norm over all axes but the last. Training mode normalises with the batch's own moments and
+ * returns them; inference uses the running statistics, so one image does not depend on its batch-mates.
+ */
+export function batchNorm(
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  running: { mean: Tensor; variance: Tensor },
+  training: boolean,
+): { y: Tensor; moments?: Moments } {
+  if (!training) {
+    return { y: tf.batchNorm(x, running.mean, running.variance, beta, gamma, BN_EPSILON) };
+  }
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  const { mean, variance } = tf.moments(x, axes);
+  return { y: tf.batchNorm(x, mean, variance, beta, gamma, BN_EPSILON), moments: { mean, variance } };
+}
+
+/** A 4x4 convolution with stride 2 and 'same' padding: halves height and width (PyTorch's padding 1). */
+export function downConv(x: Tensor, kernel: Tensor, bias?: Tensor): Tensor {
+  const y = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, 2, 'same');
+  return bias ? tf.add(y, bias) : y;
+}
+
+/** A 4x4 transposed convolution with stride 2 and 'same' padding: doubles height and width. */
+export function upConv(x: Tensor, kernel: Tensor, bias?: Tensor): Tensor {
+  const [batch, height, width] = x.shape as [number, number, number, number];
+  const outChannels = kernel.shape[2] as number;
+  const y = tf.conv2dTranspose(
+    x as tf.Tensor4D,
+    kernel as tf.Tensor4D,
+    [batch, height * 2, width * 2, outChannels],
+    2,
+    'same',
+  );
+  return bias ? tf.add(y, bias) : y;
+}
