@@ -18,7 +18,10 @@ export interface AdamState {
   readonly v: Map<string, Variable>;
 }
 
-export function createAdam(net: Net, options: { learningRate: number; beta1: number; beta2: number }): AdamState {
+export function createAdam(
+  net: Net,
+  options: { learningRate: number; beta1: number; beta2: number },
+): AdamState {
   const m = new Map<string, Variable>();
   const v = new Map<string, Variable>();
   for (const [name, p] of net.params) {

@@ -22,7 +22,10 @@ export function diffAugment(images: Tensor, policies: GanConfig['augment'], rng:
 }
 
 function perSample(batch: number, rng: Rng, draw: (r: Rng) => number): Tensor {
-  return tf.tensor4d(Float32Array.from({ length: batch }, () => draw(rng)), [batch, 1, 1, 1]);
+  return tf.tensor4d(
+    Float32Array.from({ length: batch }, () => draw(rng)),
+    [batch, 1, 1, 1],
+  );
 }
 
 /** Brightness, saturation and contrast, each with a random factor per image. */
@@ -30,15 +33,30 @@ function augmentColor(x: Tensor, rng: Rng): Tensor {
   const batch = x.shape[0] as number;
 
   // Brightness: shift by U(-0.5, 0.5).
-  let y = tf.add(x, perSample(batch, rng, (r) => r.next() - 0.5));
+  let y = tf.add(
+    x,
+    perSample(batch, rng, (r) => r.next() - 0.5),
+  );
 
   // Saturation: scale the distance from the per-pixel grey by U(0, 2).
   const grey = tf.mean(y, 3, true);
-  y = tf.add(tf.mul(tf.sub(y, grey), perSample(batch, rng, (r) => r.next() * 2)), grey);
+  y = tf.add(
+    tf.mul(
+      tf.sub(y, grey),
+      perSample(batch, rng, (r) => r.next() * 2),
+    ),
+    grey,
+  );
 
   // Contrast: scale the distance from the image's mean by U(0.5, 1.5).
   const mean = tf.mean(y, [1, 2, 3], true);
-  return tf.add(tf.mul(tf.sub(y, mean), perSample(batch, rng, (r) => r.next() + 0.5)), mean);
+  return tf.add(
+    tf.mul(
+      tf.sub(y, mean),
+      perSample(batch, rng, (r) => r.next() + 0.5),
+    ),
+    mean,
+  );
 }
 
 /**

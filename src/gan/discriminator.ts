@@ -39,7 +39,10 @@ export function runDiscriminator(net: Net, images: Tensor, config: GanConfig): T
   const channels = discriminatorChannels(config);
   let x = images;
   for (let i = 0; i < channels.length; i++) {
-    x = tf.leakyRelu(downConv(x, need(net.params, `down${i}/kernel`), need(net.params, `down${i}/bias`)), LEAK);
+    x = tf.leakyRelu(
+      downConv(x, need(net.params, `down${i}/kernel`), need(net.params, `down${i}/bias`)),
+      LEAK,
+    );
   }
   x = tf.reshape(x, [x.shape[0] as number, -1]);
   return dense(x, need(net.params, 'fc/kernel'), need(net.params, 'fc/bias'));

@@ -62,7 +62,10 @@ export interface GeneratorOutput {
 export function runGenerator(net: Net, z: Tensor, config: GanConfig, training: boolean): GeneratorOutput {
   const moments = new Map<string, Moments>();
   const norm = (x: Tensor, name: string): Tensor => {
-    const running = { mean: need(net.buffers, `${name}/mean`), variance: need(net.buffers, `${name}/variance`) };
+    const running = {
+      mean: need(net.buffers, `${name}/mean`),
+      variance: need(net.buffers, `${name}/variance`),
+    };
     const gamma = need(net.params, `${name}/gamma`);
     const beta = need(net.params, `${name}/beta`);
     const out = batchNorm(x, gamma, beta, running, training);

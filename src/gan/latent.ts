@@ -10,7 +10,11 @@ export const WEIRDNESS_RANGE = Object.freeze({ min: 0, max: 3, default: 1 });
  * Above 1 the vector is scaled out of the region the generator was trained on, which is where the
  * stranger masks live.
  */
-export function latentFromSeed(seed: number, latentDim: number, weirdness = WEIRDNESS_RANGE.default): Float32Array {
+export function latentFromSeed(
+  seed: number,
+  latentDim: number,
+  weirdness: number = WEIRDNESS_RANGE.default,
+): Float32Array {
   const rng = new Rng(seed);
   const z = new Float32Array(latentDim);
   for (let i = 0; i < latentDim; i++) z[i] = rng.normal();

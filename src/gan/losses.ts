@@ -6,7 +6,10 @@ import { type Tensor, tf } from './tf.js';
  * which keeps the discriminator from growing its outputs without bound.
  */
 export function discriminatorHingeLoss(realLogits: Tensor, fakeLogits: Tensor): tf.Scalar {
-  return tf.add(tf.mean(tf.relu(tf.sub(1, realLogits))), tf.mean(tf.relu(tf.add(1, fakeLogits)))) as tf.Scalar;
+  return tf.add(
+    tf.mean(tf.relu(tf.sub(1, realLogits))),
+    tf.mean(tf.relu(tf.add(1, fakeLogits))),
+  ) as tf.Scalar;
 }
 
 /** The generator's side of the hinge objective: `-mean(D(G(z)))`. */

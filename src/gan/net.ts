@@ -1,4 +1,4 @@
-import { type Rng } from './random.js';
+import type { Rng } from './random.js';
 import { type Tensor, tf, type Variable } from './tf.js';
 
 /**
@@ -31,9 +31,7 @@ export function addParam(
   rng: Rng,
 ): Variable {
   const value =
-    init === 'zeros'
-      ? tf.zeros(shape)
-      : tf.randomNormal(shape, init.mean, init.std, 'float32', rng.seed());
+    init === 'zeros' ? tf.zeros(shape) : tf.randomNormal(shape, init.mean, init.std, 'float32', rng.seed());
   const v = tf.variable(value, true, `${net.prefix}/${name}`);
   value.dispose();
   net.params.set(name, v);
@@ -41,7 +39,12 @@ export function addParam(
 }
 
 /** Adds a running statistic, filled with `fill` (0 for means, 1 for variances). */
-export function addBuffer(net: Net & { prefix: string }, name: string, shape: number[], fill: number): Variable {
+export function addBuffer(
+  net: Net & { prefix: string },
+  name: string,
+  shape: number[],
+  fill: number,
+): Variable {
   const value = tf.fill(shape, fill);
   const v = tf.variable(value, false, `${net.prefix}/${name}`);
   value.dispose();

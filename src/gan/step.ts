@@ -53,7 +53,11 @@ export function trainStep(state: GanState, real: Tensor, rng: Rng, options: Step
   // Generator: the same latents again, now with gradients through the discriminator into G.
   const gResult = gradientsOf(state.generator, () =>
     generatorHingeLoss(
-      runDiscriminator(state.discriminator, view(runGenerator(state.generator, z, config, true).images), config),
+      runDiscriminator(
+        state.discriminator,
+        view(runGenerator(state.generator, z, config, true).images),
+        config,
+      ),
     ),
   );
   z.dispose();

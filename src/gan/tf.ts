@@ -1,12 +1,10 @@
 /**
- * The one TF.js namespace the project uses. Importing the core and the `cpu` backend here, and only
- * here, keeps every module on the same engine instance, so that a backend registered later (tfjs-node-gpu,
- * native kernels) serves them all.
+ * The one TF.js namespace the project uses. It comes from the union package because that is the
+ * build that registers every gradient when Node loads it; `@tensorflow/tfjs-core` alone registers none,
+ * and its ES-module files cannot be loaded by Node directly. Importing it here, and only here, keeps
+ * every module on the same engine, so that a backend registered later serves them all.
  */
-import '@tensorflow/tfjs-backend-cpu';
-// Core alone registers no gradients; training needs all of them.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 
 export { tf };
 export type Tensor = tf.Tensor;

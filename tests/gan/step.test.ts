@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseGanConfig } from '../../src/gan/config.js';
-import { createGan, disposeGan } from '../../src/gan/gan.js';
 import { runDiscriminator } from '../../src/gan/discriminator.js';
+import { createGan, disposeGan } from '../../src/gan/gan.js';
 import { runGenerator } from '../../src/gan/generator.js';
 import { discriminatorHingeLoss, generatorHingeLoss } from '../../src/gan/losses.js';
 import { Rng } from '../../src/gan/random.js';
