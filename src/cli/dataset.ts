@@ -1,0 +1,161 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import pino from 'pino';
+import { buildDemoDataset } from '../dataset/demo.js';
+import { DatasetError } from '../dataset/errors.js';
+import { DEFAULT_MAX_PIXELS, type IngestReport, ingestFolder, QUARANTINE_FILE } from '../dataset/ingest.js';
+import { SIZE_PX_RANGE } from '../dataset/options.js';
+import { createLogger, type Logger } from '../log/logger.js';
+
+/** What the dataset commands print to and log with; the main CLI and tests may pass their own. */
+export interface DatasetCommandDeps {
+  logger?: Logger;
+  /** One line of the human summary; console.log by default. */
+  print?: (line: string) => void;
+}
+
+const DEFAULT_OUT = 'data/dataset';
+
+/** The quarantined files listed on screen; quarantine.json holds them all. */
+const LISTED_QUARANTINE = 20;
+
+/**
+ * Adds `dataset` (build the demo set from packaged emoji art) and `ingest <folder>` (build the set from
+ * the user's pictures) to the program. Both print a summary with counts; bad input ends the command with
+ * exit code 1 and a message that says what to change.
+ */
+export function registerDatasetCommands(program: Command, deps: DatasetCommandDeps = {}): void {
+  const print = deps.print ?? ((line: string) => console.log(line));
+  // Progress goes to stderr as JSON lines, so stdout carries only the summary.
+  const logger = () => deps.logger ?? createLogger({ destination: pino.destination(2) });
+
+  program
+    .command('dataset')
+    .description(
+      'Build the demo training set from emoji art installed with nightmask (Noto, optionally more)',
+    )
+    .option('--size <px>', 'training image size in pixels', sizePx, 64)
+    .option('--twemoji', 'add Twemoji art (CC BY 4.0)', false)
+    .option('--fluent3d', 'add Fluent Emoji 3D art (MIT)', false)
+    .option('--out <dir>', 'dataset folder to write', DEFAULT_OUT)
+    .option('--limit <n>', 'render at most this many images (for a quick try)', wholeNumber('--limit'))
+    .action(async (options: DemoFlags, command: Command) => {
+      try {
+        const result = await buildDemoDataset({
+          outDir: options.out,
+          sizePx: options.size,
+          sources: { twemoji: options.twemoji, fluent3d: options.fluent3d },
+          ...(options.limit === undefined ? {} : { limit: options.limit }),
+          logger: logger(),
+        });
+        const perSource = Object.entries(result.bySource).map(([name, count]) => `${name} ${count}`);
+        print(`Demo dataset written to ${options.out}: ${result.count} images of ${options.size} px.`);
+        print(`  by source: ${perSource.join(', ')}`);
+        print(`  exact duplicates dropped: ${result.duplicates}`);
+        print(`  credits and licences: ${options.out}/CREDITS.md and ${options.out}/LICENSES/`);
+      } catch (err) {
+        failWith(command, err);
+      }
+    });
+
+  program
+    .command('ingest')
+    .description('Build the training set from your own pictures (the files are only read, never changed)')
+    .argument('<folder>', 'folder of pictures; subfolders are included, hidden files skipped')
+    .option('--size <px>', 'training image size in pixels', sizePx, 64)
+    .addOption(
+      new Option('--fit <mode>', 'crop to a centred square, or pad the whole picture with grey')
+        .choices(['crop', 'pad'])
+        .default('crop'),
+    )
+    .option('--max-pixels <n>', 'refuse pictures with more pixels than this', wholeNumber('--max-pixels'))
+    .option(
+      '--min-side <px>',
+      'refuse pictures whose shorter side is smaller (default: half of --size)',
+      wholeNumber('--min-side'),
+    )
+    .option('--out <dir>', 'dataset folder to write', DEFAULT_OUT)
+    .action(async (folder: string, options: IngestFlags, command: Command) => {
+      try {
+        const report = await ingestFolder({
+          srcDir: folder,
+          outDir: options.out,
+          sizePx: options.size,
+          fit: options.fit,
+          maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+          ...(options.minSide === undefined ? {} : { minSidePx: options.minSide }),
+          logger: logger(),
+        });
+        print(
+          `Dataset written to ${options.out} from ${report.srcDir} (${options.fit}, ${options.size} px).`,
+        );
+        printReport(report, print);
+        if (report.quarantined.length > 0) print(`  full list: ${options.out}/${QUARANTINE_FILE}`);
+      } catch (err) {
+        if (err instanceof DatasetError && err.code === 'nothing-usable') {
+          printReport(err.details.report as IngestReport, print);
+        }
+        failWith(command, err);
+      }
+    });
+}
+
+interface DemoFlags {
+  size: number;
+  twemoji: boolean;
+  fluent3d: boolean;
+  out: string;
+  limit?: number;
+}
+
+interface IngestFlags {
+  size: number;
+  fit: 'crop' | 'pad';
+  maxPixels?: number;
+  minSide?: number;
+  out: string;
+}
+
+function printReport(report: IngestReport, print: (line: string) => void): void {
+  const quarantined = report.quarantined.length;
+  print(
+    `  read ${report.read}, used ${report.used}, duplicates ${report.duplicates}, quarantined ${quarantined}`,
+  );
+  if (quarantined === 0) return;
+
+  const byReason = Object.entries(report.quarantinedByReason)
+    .filter(([, count]) => count > 0)
+    .map(([reason, count]) => `${reason} ${count}`);
+  print(`  quarantined by reason: ${byReason.join(', ')}`);
+  for (const file of report.quarantined.slice(0, LISTED_QUARANTINE)) {
+    print(`    ${file.path}: ${file.reason} (${file.detail})`);
+  }
+  if (quarantined > LISTED_QUARANTINE) print(`    … and ${quarantined - LISTED_QUARANTINE} more`);
+}
+
+/** Ends the command: a DatasetError's message is for the user as it is; anything else is a bug, shown whole. */
+function failWith(command: Command, err: unknown): never {
+  if (err instanceof DatasetError) command.error(`error: ${err.message}`, { exitCode: 1, code: err.code });
+  throw err;
+}
+
+function sizePx(value: string): number {
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < SIZE_PX_RANGE.min || size > SIZE_PX_RANGE.max) {
+    throw new InvalidArgumentError(
+      `Expected a whole number of pixels from ${SIZE_PX_RANGE.min} to ${SIZE_PX_RANGE.max}, found "${value}".`,
+    );
+  }
+  return size;
+}
+
+function wholeNumber(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 1) {
+      throw new InvalidArgumentError(
+        `Expected ${flag} to be a whole number of at least 1, found "${value}".`,
+      );
+    }
+    return n;
+  };
+}

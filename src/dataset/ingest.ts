@@ -1,0 +1,203 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { type Logger, silentLogger } from '../log/logger.js';
+import { type DatasetItem, type DatasetManifest, itemBytes, writeDatasetCache } from './cache.js';
+import { DuplicateFilter, pixelHash } from './dedupe.js';
+import { DatasetError, messageOf } from './errors.js';
+import { checkCount, checkSizePx } from './options.js';
+import { type PhotoResult, preparePhoto, QUARANTINE_REASONS, type QuarantineReason } from './photo.js';
+import { defaultConcurrency, mapBounded } from './pool.js';
+import { splitForGroup } from './split.js';
+import { listFiles } from './walk.js';
+
+export type { QuarantineReason } from './photo.js';
+
+/** Pictures larger than this many pixels are refused unless --max-pixels says otherwise (100 MP). */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+export const QUARANTINE_FILE = 'quarantine.json';
+
+export interface IngestOptions {
+  srcDir: string;
+  outDir: string;
+  sizePx: number;
+  fit?: 'crop' | 'pad';
+  maxPixels?: number;
+  /** Defaults to half the training size: upscaling more than twice gives only blur to learn from. */
+  minSidePx?: number;
+  logger?: Logger;
+}
+
+export interface QuarantinedFile {
+  /** Relative to the source folder, with '/' separators. */
+  path: string;
+  reason: QuarantineReason;
+  detail: string;
+}
+
+export interface IngestReport {
+  srcDir: string;
+  outDir: string;
+  /** Files looked at (hidden files and folders are not). */
+  read: number;
+  /** Files that became training images. */
+  used: number;
+  /** Files whose finished pixels equal an earlier file's. */
+  duplicates: number;
+  quarantinedByReason: Record<QuarantineReason, number>;
+  quarantined: QuarantinedFile[];
+}
+
+/**
+ * Turns a folder of pictures (subfolders too) into the training set in `outDir`: see preparePhoto for
+ * what happens to each picture. Files it cannot use are listed with their reasons in the report and in
+ * quarantine.json. Source files are only ever read. Throws a DatasetError when the folder is missing or
+ * holds nothing usable; the error's details carry the report, and no cache is written or replaced then.
+ */
+export async function ingestFolder(opts: IngestOptions): Promise<IngestReport> {
+  const logger = (opts.logger ?? silentLogger).child({ subsystem: 'dataset', task: 'ingest' });
+  const sizePx = checkSizePx(opts.sizePx);
+  const fit = opts.fit ?? 'crop';
+  const maxPixels = checkCount('the pixel limit', opts.maxPixels ?? DEFAULT_MAX_PIXELS);
+  const minSidePx = checkCount('the minimum side', opts.minSidePx ?? Math.ceil(sizePx / 2));
+  const srcDir = path.resolve(opts.srcDir);
+  const outDir = path.resolve(opts.outDir);
+  await checkFolders(srcDir, outDir);
+  const startedMs = performance.now();
+
+  const files = await listFiles(srcDir, [outDir]);
+  logger.info({ files: files.length, sizePx, fit, maxPixels, minSidePx }, 'ingesting pictures');
+
+  const every = Math.max(1, Math.round(files.length / 10));
+  const results = await mapBounded(
+    files,
+    defaultConcurrency(),
+    (file) => readAndPrepare(path.join(srcDir, file), { sizePx, fit, maxPixels, minSidePx }),
+    (done) => {
+      if (done % every === 0 || done === files.length)
+        logger.info({ done, total: files.length }, 'read pictures');
+    },
+  );
+
+  const filter = new DuplicateFilter();
+  const items: DatasetItem[] = [];
+  const kept: Buffer[] = [];
+  const report: IngestReport = {
+    srcDir,
+    outDir,
+    read: files.length,
+    used: 0,
+    duplicates: 0,
+    quarantinedByReason: Object.fromEntries(
+      QUARANTINE_REASONS.map((r) => [r, 0]),
+    ) as IngestReport['quarantinedByReason'],
+    quarantined: [],
+  };
+
+  files.forEach((file, index) => {
+    const result = results[index] as PhotoResult;
+    if (!result.ok) {
+      report.quarantinedByReason[result.reason] += 1;
+      report.quarantined.push({ path: file, reason: result.reason, detail: result.detail });
+      logger.debug({ file, reason: result.reason, detail: result.detail }, 'quarantined');
+      return;
+    }
+
+    const sha256 = pixelHash(result.rgb);
+    const sameAs = filter.claim(sha256, file);
+    if (sameAs !== undefined) {
+      report.duplicates += 1;
+      logger.debug({ file, sameAs }, 'dropped exact duplicate');
+      return;
+    }
+
+    // Each picture is its own group: nothing in a plain folder says two photos show the same mask.
+    const group = `file:${file}`;
+    items.push({ id: file, sha256, group, split: splitForGroup(group), origin: file, source: 'folder' });
+    kept.push(result.rgb);
+  });
+  report.used = items.length;
+
+  if (items.length === 0) {
+    throw new DatasetError(
+      'nothing-usable',
+      `Expected ${srcDir} to hold at least one usable picture (JPEG, PNG, WebP, GIF, TIFF, AVIF or HEIF, ` +
+        `at least ${minSidePx} px on the shorter side); found ${files.length} files and none usable. ` +
+        'Nothing was written; the reasons are listed per file.',
+      { report },
+    );
+  }
+
+  const manifest: DatasetManifest = {
+    formatVersion: 1,
+    sizePx,
+    count: items.length,
+    channels: 3,
+    createdAt: new Date().toISOString(),
+    source: { kind: 'folder', path: srcDir, fit },
+    items,
+  };
+  const pixels = Buffer.concat(kept, kept.length * itemBytes(sizePx));
+  const quarantine = { srcDir, byReason: report.quarantinedByReason, files: report.quarantined };
+  await writeDatasetCache(
+    outDir,
+    { manifest, pixels },
+    { extraFiles: { [QUARANTINE_FILE]: `${JSON.stringify(quarantine, null, 1)}\n` } },
+  );
+
+  const elapsedMs = Math.round(performance.now() - startedMs);
+  const { read, used, duplicates } = report;
+  logger.info(
+    { read, used, duplicates, quarantined: report.quarantined.length, elapsedMs, outDir },
+    'ingest written',
+  );
+  return report;
+}
+
+async function readAndPrepare(
+  file: string,
+  options: Parameters<typeof preparePhoto>[1],
+): Promise<PhotoResult> {
+  let bytes: Buffer;
+  try {
+    // Read the bytes ourselves, read-only: the source is never opened for writing, and sharp then
+    // recognises the format from the content alone, not from a file extension that may lie.
+    bytes = await readFile(file);
+  } catch (err) {
+    return { ok: false, reason: 'unreadable', detail: messageOf(err) };
+  }
+  try {
+    return await preparePhoto(bytes, options);
+  } catch (err) {
+    return { ok: false, reason: 'corrupt', detail: messageOf(err) };
+  }
+}
+
+async function checkFolders(srcDir: string, outDir: string): Promise<void> {
+  const info = await stat(srcDir).catch(() => undefined);
+  if (info === undefined) {
+    throw new DatasetError(
+      'source-missing',
+      `Expected a folder of pictures at ${srcDir}, found nothing there. Check the path you gave to ingest.`,
+      { srcDir },
+    );
+  }
+  if (!info.isDirectory()) {
+    throw new DatasetError(
+      'source-not-folder',
+      `Expected ${srcDir} to be a folder of pictures, found a file. Give ingest the folder that holds it.`,
+      { srcDir },
+    );
+  }
+
+  // Replacing the output folder must never touch the pictures: refuse an output at or above the source.
+  const relative = path.relative(outDir, srcDir);
+  if (relative === '' || (relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative))) {
+    throw new DatasetError(
+      'out-dir-unsafe',
+      `Expected the output folder (${outDir}) to lie outside the picture folder (${srcDir}); it contains ` +
+        'it, and writing the dataset would replace your pictures. Choose another --out, such as data/dataset.',
+      { srcDir, outDir },
+    );
+  }
+}
