@@ -25,6 +25,11 @@ export interface CheckpointInfo {
   step: number;
 }
 
+export interface WrittenCheckpoint extends CheckpointInfo {
+  /** The manifest's id: folder name plus the start of the weights' checksum. */
+  id: string;
+}
+
 /** What a writer hands over: the manifest without the fields the store computes. */
 export type CheckpointDraft = Omit<
   CheckpointManifest,
@@ -41,7 +46,7 @@ export async function writeCheckpoint(
   draft: CheckpointDraft,
   tensors: Array<{ name: string; shape: number[]; values: Float32Array }>,
   options: { keep?: number; logger?: Logger } = {},
-): Promise<CheckpointInfo> {
+): Promise<WrittenCheckpoint> {
   const logger = options.logger ?? silentLogger;
   await mkdir(rootDir, { recursive: true });
 
@@ -89,7 +94,7 @@ export async function writeCheckpoint(
 
   await pruneCheckpoints(rootDir, options.keep ?? 3, logger);
   logger.debug({ step: draft.step, bytes: weights.byteLength }, 'checkpoint written');
-  return { path: join(rootDir, name), step: draft.step };
+  return { path: join(rootDir, name), step: draft.step, id: manifest.id };
 }
 
 /** Checkpoint folders by ascending step. Temporary folders and stray files are ignored. */

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { selectBackend } from '../backend/select.js';
+import { benchTrainStep } from '../bench/train-step.js';
+import { loadConfig } from '../config/config.js';
+import { createLogger } from '../log/logger.js';
+import { intOption } from './errors.js';
+
+export function registerBenchCommand(program: Command): void {
+  const bench = program.command('bench').description('measure speed and memory');
+  bench
+    .command('train')
+    .description(
+      'time the reference DCGAN training step (see ../shared/bench/README.md); prints one JSON line',
+    )
+    .option(
+      '--res <px>',
+      'image size: 32, 64 or 128',
+      (v) => {
+        if (!['32', '64', '128'].includes(v)) throw new Error(`--res must be 32, 64 or 128; got '${v}'`);
+        return Number(v) as 32 | 64 | 128;
+      },
+      64 as const,
+    )
+    .option('--width <n>', 'base channel width', intOption(4, 256), 64)
+    .option('--batch <n>', 'batch size', intOption(1, 1024), 32)
+    .option('--steps <n>', 'timed steps', intOption(1, 10_000), 5)
+    .option('--warmup <n>', 'untimed steps first', intOption(0, 100), 1)
+    .option('--backend <name>', 'auto, tensorflow or cpu (default: NIGHTMASK_BACKEND)')
+    .action(
+      async (opts: {
+        res: 32 | 64 | 128;
+        width: number;
+        batch: number;
+        steps: number;
+        warmup: number;
+        backend?: string;
+      }) => {
+        const config = loadConfig();
+        const logger = createLogger({ level: 'error' });
+        const preference = (opts.backend ?? config.training.backend) as 'auto' | 'tensorflow' | 'cpu';
+        const backend = await selectBackend(preference, logger);
+        const result = await benchTrainStep(opts, backend);
+        console.log(JSON.stringify(result));
+      },
+    );
+}

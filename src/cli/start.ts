@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config/config.js';
+import { runLocalMode } from '../local/local-mode.js';
+import { createLogger } from '../log/logger.js';
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description(
+      'run the long-running process: the trainer in the background, the nightly schedule, and the bot when ' +
+        'DISCORD_TOKEN is set (local mode otherwise: nightly masks go to NIGHTMASK_OUTPUT_DIR)',
+    )
+    .action(async () => {
+      const config = loadConfig();
+      const logger = createLogger();
+      await runLocalMode(config, logger);
+    });
+}

@@ -1,0 +1,106 @@
+/**
+ * Entry point of the trainer child process. The long-running process forks this file so that TF.js,
+ * whose kernels block the thread they run on, never starves the bot's heartbeats, commands and
+ * schedules. It trains until told to stop, checkpointing on the way out.
+ */
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
+import { selectBackend } from '../backend/select.js';
+import { loadConfig } from '../config/config.js';
+import { createLogger } from '../log/logger.js';
+import { ensureDataset } from './dataset-source.js';
+import { type ChildMessage, isParentMessage, type ParentMessage } from './protocol.js';
+import { freshGanConfig, resumePoint } from './run-setup.js';
+import { writeStatus } from './status-file.js';
+import { Trainer } from './trainer.js';
+
+const logger = createLogger().child({ subsystem: 'trainer' });
+const send = (message: ChildMessage) => process.send?.(message);
+
+let stopping = false;
+let paused = false;
+const queue: ParentMessage[] = [];
+
+process.on('message', (raw: unknown) => {
+  if (!isParentMessage(raw)) {
+    logger.warn({ message: raw }, 'ignoring a message the trainer does not understand');
+    return;
+  }
+  if (raw.type === 'stop') stopping = true;
+  else if (raw.type === 'pause') paused = true;
+  else if (raw.type === 'resume') paused = false;
+  else queue.push(raw);
+});
+// Ctrl-C reaches the whole process group; SIGTERM comes from a supervisor or container runtime.
+// Either way: finish the step, checkpoint, exit. A lost parent means the same.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => (stopping = true));
+process.on('disconnect', () => (stopping = true));
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const backend = await selectBackend(config.training.backend, logger);
+  const { ganConfig, loaded } = await resumePoint(config, backend, logger);
+  let dataset = await ensureDataset(config.paths, ganConfig.sizePx, logger);
+  const trainer = Trainer.open(
+    { ...config.training, ...config.paths, backend, logger },
+    dataset,
+    ganConfig,
+    loaded,
+  );
+  logger.info({ images: dataset.manifest.count, config: trainer.config }, 'training');
+
+  let lastReportAt = 0;
+  const report = async (force = false) => {
+    if (!force && Date.now() - lastReportAt < 2000) return;
+    lastReportAt = Date.now();
+    const progress = trainer.progress(paused);
+    send({ type: 'progress', progress });
+    await writeStatus(config.paths.modelsDir, progress);
+  };
+
+  while (!stopping) {
+    const command = queue.shift();
+    if (command?.type === 'checkpoint') {
+      const info = await trainer.checkpoint();
+      send({ type: 'checkpoint', step: info.step, id: info.id, path: info.path });
+    } else if (command?.type === 'retrain') {
+      dataset = await ensureDataset(config.paths, trainer.config.sizePx, logger);
+      trainer.restart(command.mode, dataset, freshGanConfig(config.training, backend));
+      logger.warn({ mode: command.mode, images: dataset.manifest.count }, 'retraining');
+    }
+
+    if (paused) {
+      await report();
+      await new Promise((r) => setTimeout(r, 250));
+      continue;
+    }
+    const written = await trainer.trainOnce();
+    if (written.checkpoint) {
+      const { step, id, path } = written.checkpoint;
+      send({ type: 'checkpoint', step, id, path });
+    }
+    if (written.samplePath) send({ type: 'sample', step: trainer.step, path: written.samplePath });
+    await report(written.checkpoint !== undefined);
+    // Let IPC messages and signals in between steps.
+    await yieldToEvents();
+  }
+
+  const info = await trainer.checkpoint();
+  send({ type: 'checkpoint', step: info.step, id: info.id, path: info.path });
+  await report(true);
+  send({ type: 'stopped', step: trainer.step });
+  trainer.dispose();
+}
+
+main().then(
+  () => {
+    logger.info('trainer stopped cleanly');
+    process.disconnect?.();
+    process.exitCode = 0;
+  },
+  (err: unknown) => {
+    logger.fatal({ err }, 'trainer failed');
+    send({ type: 'fatal', message: (err as Error).message });
+    process.exitCode = 1;
+    process.disconnect?.();
+  },
+);

@@ -1,0 +1,50 @@
+/**
+ * Messages between the long-running process and its trainer child, over Node's IPC channel.
+ * Every message is a plain object with a `type`, so both sides can validate what they receive.
+ */
+
+/** The trainer's latest numbers, as the parent, `/train status` and status.json show them. */
+export interface TrainerProgress {
+  step: number;
+  imagesPerSecond: number;
+  discriminatorLoss: number;
+  generatorLoss: number;
+  backend: string;
+  device: string;
+  sizePx: number;
+  width: number;
+  batchSize: number;
+  datasetImages: number;
+  paused: boolean;
+  lastCheckpoint?: { step: number; id: string; path: string; at: string };
+  lastSample?: { step: number; path: string; at: string };
+  updatedAt: string;
+}
+
+export type ParentMessage =
+  | { type: 'checkpoint' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  /** `scratch` starts new networks; `finetune` reloads the dataset and keeps the current weights. */
+  | { type: 'retrain'; mode: 'scratch' | 'finetune' }
+  | { type: 'stop' };
+
+export type ChildMessage =
+  | { type: 'progress'; progress: TrainerProgress }
+  | { type: 'checkpoint'; step: number; id: string; path: string }
+  | { type: 'sample'; step: number; path: string }
+  | { type: 'stopped'; step: number }
+  | { type: 'fatal'; message: string };
+
+const parentTypes = new Set(['checkpoint', 'pause', 'resume', 'retrain', 'stop']);
+
+export function isParentMessage(value: unknown): value is ParentMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string' || !parentTypes.has(type)) return false;
+  if (type === 'retrain') {
+    const mode = (value as { mode?: unknown }).mode;
+    return mode === 'scratch' || mode === 'finetune';
+  }
+  return true;
+}

@@ -1,0 +1,238 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BackendChoice } from '../backend/select.js';
+import { restoreGan, snapshotGan } from '../checkpoint/gan-io.js';
+import { type LoadedCheckpoint, type WrittenCheckpoint, writeCheckpoint } from '../checkpoint/store.js';
+import type { DatasetCache } from '../dataset/cache.js';
+import type { GanConfig } from '../gan/config.js';
+import { createGan, disposeGan, type GanState } from '../gan/gan.js';
+import { latentFromSeed } from '../gan/latent.js';
+import { Rng } from '../gan/random.js';
+import { trainStep } from '../gan/step.js';
+import { tf } from '../gan/tf.js';
+import { encodeGrid, renderLatents } from '../generate/render.js';
+import type { Logger } from '../log/logger.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import { packageVersion } from '../util/package-info.js';
+import { BatchSampler } from './batches.js';
+import type { TrainerProgress } from './protocol.js';
+
+export interface TrainerSettings {
+  checkpointsDir: string;
+  samplesDir: string;
+  backend: BackendChoice;
+  seed: number;
+  checkpointEverySteps: number;
+  checkpointEveryMs: number;
+  sampleEverySteps: number;
+  sampleEveryMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** The fixed latent seeds of every sample grid, so grids from one run can be compared and animated. */
+export const SAMPLE_SEEDS: readonly number[] = Object.freeze(Array.from({ length: 16 }, (_, i) => 1000 + i));
+
+/**
+ * Owns one training run: the GAN, its data, and when to checkpoint and write sample grids.
+ * It wraps the pure training step with the I/O the step must not do itself.
+ */
+export class Trainer {
+  private sampler: BatchSampler;
+  private readonly now: () => number;
+  private lastCheckpointAt: number;
+  private lastSampleAt: number;
+  private lastCheckpointStep: number;
+  private lastSampleStep: number;
+  private imagesPerSecond = 0;
+  private losses = { discriminator: Number.NaN, generator: Number.NaN };
+  private tensorBaseline: number | undefined;
+  private leakWarned = false;
+  private info: Pick<TrainerProgress, 'lastCheckpoint' | 'lastSample'> = {};
+
+  private constructor(
+    private gan: GanState,
+    private dataset: DatasetCache,
+    private readonly rng: Rng,
+    private readonly settings: TrainerSettings,
+  ) {
+    this.now = settings.now ?? Date.now;
+    this.sampler = new BatchSampler(dataset, rng);
+    this.lastCheckpointAt = this.now();
+    this.lastSampleAt = this.now();
+    this.lastCheckpointStep = gan.step;
+    this.lastSampleStep = gan.step;
+  }
+
+  /** Resumes from `loaded` when given, else starts fresh networks from `freshConfig`. */
+  static open(
+    settings: TrainerSettings,
+    dataset: DatasetCache,
+    freshConfig: GanConfig,
+    loaded?: LoadedCheckpoint,
+  ): Trainer {
+    const gan = loaded ? restoreGan(loaded) : createGan(freshConfig, settings.seed);
+    if (dataset.manifest.sizePx !== gan.config.sizePx) {
+      disposeGan(gan);
+      throw new Error(
+        `the dataset holds ${dataset.manifest.sizePx} px images but the model trains at ${gan.config.sizePx} px; ` +
+          'rebuild the dataset at that size (nightmask dataset --size N) or retrain from scratch',
+      );
+    }
+    const rng = new Rng(loaded ? loaded.manifest.rngState : settings.seed);
+    const trainer = new Trainer(gan, dataset, rng, settings);
+    if (loaded) {
+      trainer.info.lastCheckpoint = {
+        step: loaded.manifest.step,
+        id: loaded.manifest.id,
+        path: loaded.path,
+        at: loaded.manifest.createdAt,
+      };
+      settings.logger.info({ step: gan.step, checkpoint: loaded.path }, 'resumed from checkpoint');
+    } else {
+      settings.logger.info({ config: gan.config }, 'starting a new run');
+    }
+    return trainer;
+  }
+
+  get step(): number {
+    return this.gan.step;
+  }
+
+  get config(): GanConfig {
+    return this.gan.config;
+  }
+
+  /** One training step, then a sample grid and a checkpoint if either is due; says which were written. */
+  async trainOnce(): Promise<{ checkpoint?: WrittenCheckpoint; samplePath?: string }> {
+    const started = this.now();
+    const real = this.sampler.next(this.gan.config.batchSize);
+    const losses = trainStep(this.gan, real, this.rng);
+    real.dispose();
+    const [d, g] = await Promise.all([losses.discriminator.data(), losses.generator.data()]);
+    tf.dispose([losses.discriminator, losses.generator]);
+    this.losses = { discriminator: d[0] as number, generator: g[0] as number };
+
+    const seconds = Math.max(1e-6, (this.now() - started) / 1000);
+    const rate = this.gan.config.batchSize / seconds;
+    this.imagesPerSecond = this.imagesPerSecond === 0 ? rate : 0.9 * this.imagesPerSecond + 0.1 * rate;
+    this.watchTensors();
+
+    const now = this.now();
+    const { checkpointEverySteps, checkpointEveryMs, sampleEverySteps, sampleEveryMs } = this.settings;
+    const written: { checkpoint?: WrittenCheckpoint; samplePath?: string } = {};
+    if (this.step - this.lastSampleStep >= sampleEverySteps || now - this.lastSampleAt >= sampleEveryMs) {
+      written.samplePath = await this.writeSampleGrid();
+    }
+    if (
+      this.step - this.lastCheckpointStep >= checkpointEverySteps ||
+      now - this.lastCheckpointAt >= checkpointEveryMs
+    ) {
+      written.checkpoint = await this.checkpoint();
+    }
+    return written;
+  }
+
+  /** Writes a checkpoint now. */
+  async checkpoint(): Promise<WrittenCheckpoint> {
+    const tensors = await snapshotGan(this.gan);
+    const info = await writeCheckpoint(
+      this.settings.checkpointsDir,
+      {
+        step: this.gan.step,
+        createdAt: new Date(this.now()).toISOString(),
+        config: this.gan.config,
+        versions: { nightmask: packageVersion, tfjs: tf.version.tfjs, node: process.version },
+        backend: this.settings.backend.name,
+        optimizerSteps: { generator: this.gan.gOptimizer.step, discriminator: this.gan.dOptimizer.step },
+        rngState: this.rng.snapshot,
+        trainer: { datasetImages: this.dataset.manifest.count, losses: this.losses },
+      },
+      tensors,
+      { logger: this.settings.logger },
+    );
+    this.lastCheckpointAt = this.now();
+    this.lastCheckpointStep = this.gan.step;
+    this.info.lastCheckpoint = {
+      step: info.step,
+      id: info.id,
+      path: info.path,
+      at: new Date(this.now()).toISOString(),
+    };
+    this.settings.logger.info({ step: info.step, path: info.path }, 'checkpoint saved');
+    return info;
+  }
+
+  /** Renders the fixed-seed grid with the EMA generator to samples/step-N.png and samples/latest.png. */
+  async writeSampleGrid(): Promise<string> {
+    const { config } = this.gan;
+    const latents = SAMPLE_SEEDS.map((seed) => latentFromSeed(seed, config.latentDim));
+    const images = await renderLatents(this.gan.ema, config, latents);
+    const png = await encodeGrid(images, config.sizePx, { columns: 4, cellPx: 128 });
+    await mkdir(this.settings.samplesDir, { recursive: true });
+    const path = join(this.settings.samplesDir, `step-${String(this.step).padStart(9, '0')}.png`);
+    await writeFileAtomic(path, png);
+    await writeFileAtomic(join(this.settings.samplesDir, 'latest.png'), png);
+    this.lastSampleAt = this.now();
+    this.lastSampleStep = this.step;
+    this.info.lastSample = { step: this.step, path, at: new Date(this.now()).toISOString() };
+    this.settings.logger.info({ step: this.step, path }, 'sample grid written');
+    return path;
+  }
+
+  /** Starts over with new networks (`scratch`) or keeps the weights on a new dataset (`finetune`). */
+  restart(mode: 'scratch' | 'finetune', dataset: DatasetCache, freshConfig: GanConfig): void {
+    if (mode === 'scratch') {
+      disposeGan(this.gan);
+      this.gan = createGan(freshConfig, this.settings.seed + this.step + 1);
+      this.lastCheckpointStep = 0;
+      this.lastSampleStep = 0;
+    }
+    if (dataset.manifest.sizePx !== this.gan.config.sizePx) {
+      throw new Error(
+        `the new dataset is ${dataset.manifest.sizePx} px, the model ${this.gan.config.sizePx} px`,
+      );
+    }
+    this.dataset = dataset;
+    this.sampler = new BatchSampler(dataset, this.rng);
+    this.tensorBaseline = undefined;
+  }
+
+  progress(paused: boolean): TrainerProgress {
+    return {
+      step: this.step,
+      imagesPerSecond: Math.round(this.imagesPerSecond * 100) / 100,
+      discriminatorLoss: this.losses.discriminator,
+      generatorLoss: this.losses.generator,
+      backend: this.settings.backend.name,
+      device: this.settings.backend.device,
+      sizePx: this.gan.config.sizePx,
+      width: this.gan.config.width,
+      batchSize: this.gan.config.batchSize,
+      datasetImages: this.sampler.size,
+      paused,
+      ...this.info,
+      updatedAt: new Date(this.now()).toISOString(),
+    };
+  }
+
+  dispose(): void {
+    disposeGan(this.gan);
+  }
+
+  /** Tensors must not pile up between steps; a leak would end the run out of memory days later. */
+  private watchTensors(): void {
+    const count = tf.memory().numTensors;
+    if (this.tensorBaseline === undefined) {
+      this.tensorBaseline = count;
+      return;
+    }
+    if (count > this.tensorBaseline && !this.leakWarned) {
+      this.leakWarned = true;
+      this.settings.logger.warn(
+        { tensors: count, baseline: this.tensorBaseline, step: this.step },
+        'tensor count grew between training steps: memory is leaking',
+      );
+    }
+  }
+}
