@@ -55,6 +55,11 @@ export class TrainerSupervisor extends EventEmitter<SupervisorEvents> {
     return this.latest;
   }
 
+  /** The child's process id while one runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get running(): boolean {
     return this.child !== undefined;
   }
