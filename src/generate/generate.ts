@@ -1,15 +1,88 @@
+import sharp from 'sharp';
 import { loadEmaGenerator } from '../checkpoint/gan-io.js';
 import type { LoadedCheckpoint } from '../checkpoint/store.js';
-import { parseGanConfig } from '../gan/config.js';
-import { latentFromSeed } from '../gan/latent.js';
-import { disposeNet } from '../gan/net.js';
-import { formatMaskId } from './mask-id.js';
+import { type GanConfig, parseGanConfig } from '../gan/config.js';
+import { latentFromSeed, nudgedLatent, slerp } from '../gan/latent.js';
+import { disposeNet, type Net } from '../gan/net.js';
+import { formatMaskId, type LatentRef } from './mask-id.js';
 import { encodePng, renderLatents } from './render.js';
 
 export interface GeneratedMask {
   id: string;
-  seed: number;
+  ref: LatentRef;
   png: Buffer;
+}
+
+/** The latent vector a mask reference names. */
+export function latentOf(ref: LatentRef, latentDim: number): Float32Array {
+  const base = latentFromSeed(ref.seed, latentDim, ref.weirdness);
+  return ref.nudge === undefined ? base : nudgedLatent(base, ref.nudge);
+}
+
+/**
+ * The EMA generator of one checkpoint, ready to draw. Building it costs a few milliseconds to a
+ * second; a long-running process keeps one and swaps it when a newer checkpoint appears.
+ */
+export class MaskPainter {
+  readonly config: GanConfig;
+  private readonly net: Net;
+
+  constructor(readonly checkpoint: LoadedCheckpoint) {
+    this.config = parseGanConfig(checkpoint.manifest.config);
+    this.net = loadEmaGenerator(checkpoint);
+  }
+
+  get checkpointId(): string {
+    return this.checkpoint.manifest.id;
+  }
+
+  /** One PNG per reference. The same checkpoint and reference give the same bytes. */
+  async masks(refs: LatentRef[], outPx: number): Promise<GeneratedMask[]> {
+    const images = await renderLatents(
+      this.net,
+      this.config,
+      refs.map((r) => latentOf(r, this.config.latentDim)),
+    );
+    return Promise.all(
+      images.map(async (pixels, i) => {
+        const ref = refs[i] as LatentRef;
+        const id = formatMaskId({ checkpointId: this.checkpointId, ...ref });
+        return { id, ref, png: await encodePng(pixels, this.config.sizePx, outPx) };
+      }),
+    );
+  }
+
+  /**
+   * An animated WebP that walks from one mask to another and back, so it loops without a jump.
+   * Frames are spaced along the great circle between the two latents.
+   */
+  async morph(
+    from: LatentRef,
+    to: LatentRef,
+    options: { frames: number; outPx: number; frameMs: number },
+  ): Promise<Buffer> {
+    const a = latentOf(from, this.config.latentDim);
+    const b = latentOf(to, this.config.latentDim);
+    const half = Array.from({ length: options.frames }, (_, i) =>
+      slerp(a, b, easeInOut(i / (options.frames - 1))),
+    );
+    const latents = [...half, ...half.slice(1, -1).reverse()];
+    const images = await renderLatents(this.net, this.config, latents);
+    const frames = await Promise.all(
+      images.map((pixels) => encodePng(pixels, this.config.sizePx, options.outPx)),
+    );
+    return sharp(frames, { join: { animated: true } })
+      .webp({ loop: 0, delay: frames.map(() => options.frameMs), quality: 85, effort: 2 })
+      .toBuffer();
+  }
+
+  dispose(): void {
+    disposeNet(this.net);
+  }
+}
+
+function easeInOut(t: number): number {
+  return t * t * (3 - 2 * t);
 }
 
 export interface GenerateOptions {
@@ -25,19 +98,13 @@ export async function generateMasks(
   loaded: LoadedCheckpoint,
   options: GenerateOptions,
 ): Promise<GeneratedMask[]> {
-  const config = parseGanConfig(loaded.manifest.config);
-  const net = loadEmaGenerator(loaded);
+  const painter = new MaskPainter(loaded);
   try {
-    const latents = options.seeds.map((seed) => latentFromSeed(seed, config.latentDim, options.weirdness));
-    const images = await renderLatents(net, config, latents);
-    return await Promise.all(
-      images.map(async (pixels, i) => {
-        const seed = options.seeds[i] as number;
-        const id = formatMaskId({ checkpointId: loaded.manifest.id, seed, weirdness: options.weirdness });
-        return { id, seed, png: await encodePng(pixels, config.sizePx, options.outPx) };
-      }),
+    return await painter.masks(
+      options.seeds.map((seed) => ({ seed, weirdness: options.weirdness })),
+      options.outPx,
     );
   } finally {
-    disposeNet(net);
+    painter.dispose();
   }
 }
