@@ -67,7 +67,12 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
         .choices(['crop', 'pad'])
         .default('crop'),
     )
-    .option('--max-pixels <n>', 'refuse pictures with more pixels than this', wholeNumber('--max-pixels'))
+    .option(
+      '--max-pixels <n>',
+      'refuse pictures with more pixels than this',
+      wholeNumber('--max-pixels'),
+      DEFAULT_MAX_PIXELS,
+    )
     .option(
       '--min-side <px>',
       'refuse pictures whose shorter side is smaller (default: half of --size)',
@@ -81,7 +86,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
           outDir: options.out,
           sizePx: options.size,
           fit: options.fit,
-          maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
+          maxPixels: options.maxPixels,
           ...(options.minSide === undefined ? {} : { minSidePx: options.minSide }),
           logger: logger(),
         });
@@ -110,7 +115,7 @@ interface DemoFlags {
 interface IngestFlags {
   size: number;
   fit: 'crop' | 'pad';
-  maxPixels?: number;
+  maxPixels: number;
   minSide?: number;
   out: string;
 }

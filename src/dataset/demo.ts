@@ -93,7 +93,9 @@ export async function buildDemoDataset(opts: DemoBuildOptions): Promise<DemoBuil
     },
   );
 
-  const { items, pixels, duplicates, failed } = assemble(planned, rendered, sizePx);
+  const { items, pixels, duplicates, failed } = assemble(planned, rendered, sizePx, (id, sameAs) =>
+    logger.debug({ id, sameAs }, 'dropped exact duplicate'),
+  );
   const manifest: DatasetManifest = {
     formatVersion: 1,
     sizePx,
@@ -141,7 +143,12 @@ async function openSources(
 }
 
 /** Drops failed renders and exact duplicates (the first drawing wins) and packs the rest. */
-function assemble(jobs: readonly RenderJob[], rendered: ReadonlyArray<Buffer | undefined>, sizePx: number) {
+function assemble(
+  jobs: readonly RenderJob[],
+  rendered: ReadonlyArray<Buffer | undefined>,
+  sizePx: number,
+  onDuplicate: (id: string, sameAs: string) => void,
+) {
   const filter = new DuplicateFilter();
   const items: DatasetItem[] = [];
   const kept: Buffer[] = [];
@@ -156,8 +163,10 @@ function assemble(jobs: readonly RenderJob[], rendered: ReadonlyArray<Buffer | u
     }
     const id = `${art.name}/${emoji.key}`;
     const sha256 = pixelHash(rgb);
-    if (filter.claim(sha256, id) !== undefined) {
+    const sameAs = filter.claim(sha256, id);
+    if (sameAs !== undefined) {
       duplicates += 1;
+      onDuplicate(id, sameAs);
       return;
     }
 

@@ -1,14 +1,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 
-/** A fresh temporary folder per call, removed after the test that made it. */
-export function useTempDirs(): () => Promise<string> {
+/**
+ * Returns a maker of fresh temporary folders, removed after each test ('each') or after the whole file
+ * ('all', for folders made in beforeAll and shared by several tests).
+ */
+export function useTempDirs(lifetime: 'each' | 'all' = 'each'): () => Promise<string> {
   const made: string[] = [];
-  afterEach(async () => {
+  const cleanUp = async () => {
     await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-  });
+  };
+  if (lifetime === 'each') afterEach(cleanUp);
+  else afterAll(cleanUp);
+
   return async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'nightmask-dataset-'));
     made.push(dir);

@@ -6,7 +6,7 @@ import { mitLicenceText } from './mit.js';
 
 /** How the demo build changes each drawing; CC BY 4.0 asks that changes be indicated. */
 export const CHANGES_NOTE =
-  'Each drawing was cropped to its edges, scaled down, centred and flattened onto a mid-grey square.';
+  'Each drawing was cropped to its edges, resized, centred and flattened onto a mid-grey square.';
 
 /**
  * The licence files a demo dataset carries, by path relative to the dataset folder: one per art set used,

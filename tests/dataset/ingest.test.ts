@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type DatasetCache, readDatasetCache } from '../../src/dataset/cache.js';
+import { DatasetError } from '../../src/dataset/errors.js';
+import { type IngestReport, ingestFolder } from '../../src/dataset/ingest.js';
+import { FIXTURE_MAX_PIXELS, writePhotoFolder } from './fixtures.js';
+import { useTempDirs } from './temp.js';
+
+const tempDir = useTempDirs();
+const sharedTempDir = useTempDirs('all');
+const SIZE = 16;
+
+/** Every file under a folder with its bytes' hash and modification time. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const hash = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
+    out[path.relative(dir, file)] = `${hash} ${(await stat(file)).mtimeMs}`;
+  }
+  return out;
+}
+
+/** The RGB value of pixel (x, y) of the item with this id. */
+function pixel(cache: DatasetCache, id: string, x: number, y: number): number[] {
+  const index = cache.manifest.items.findIndex((item) => item.id === id);
+  expect(index, `item ${id}`).toBeGreaterThanOrEqual(0);
+  const at = index * SIZE * SIZE * 3 + (y * SIZE + x) * 3;
+  return [...cache.pixels.subarray(at, at + 3)];
+}
+
+function near(actual: number[], expected: number[], tolerance = 12): boolean {
+  return actual.every((v, i) => Math.abs(v - (expected[i] ?? 0)) <= tolerance);
+}
+
+describe('ingestFolder on a folder of good and bad pictures', () => {
+  let srcDir: string;
+  let outDir: string;
+  let before: Record<string, string>;
+  let report: IngestReport;
+  let cache: DatasetCache;
+
+  beforeAll(async () => {
+    srcDir = path.join(await sharedTempDir(), 'photos');
+    outDir = path.join(await sharedTempDir(), 'dataset');
+    await writePhotoFolder(srcDir);
+    before = await snapshot(srcDir);
+    report = await ingestFolder({ srcDir, outDir, sizePx: SIZE, maxPixels: FIXTURE_MAX_PIXELS });
+    cache = await readDatasetCache(outDir);
+  });
+
+  it('given an empty file, a truncated JPEG, an HTML page named .png and a huge picture, then quarantines each with its reason', () => {
+    const reasons = Object.fromEntries(report.quarantined.map((file) => [file.path, file.reason]));
+    expect(reasons).toEqual({
+      'drawing.svg': 'unsupported-format',
+      'empty.png': 'empty',
+      'huge.png': 'too-many-pixels',
+      'page.png': 'not-an-image',
+      'tiny.png': 'too-small',
+      'truncated.jpg': 'truncated',
+    });
+    expect(report.quarantined.every((file) => file.detail.length > 0)).toBe(true);
+  });
+
+  it('given the folder, then counts read, used, duplicates and quarantined by reason', () => {
+    expect(report).toMatchObject({ read: 16, used: 9, duplicates: 1 });
+    expect(report.quarantinedByReason).toMatchObject({
+      empty: 1,
+      truncated: 1,
+      'not-an-image': 1,
+      'too-many-pixels': 1,
+      'too-small': 1,
+      'unsupported-format': 1,
+      corrupt: 0,
+    });
+  });
+
+  it('given hidden files and subfolders, then skips the hidden ones and reads the nested ones', () => {
+    const ids = cache.manifest.items.map((item) => item.id);
+    expect(ids).toContain('nested/deeper/other.webp');
+    expect(ids.some((id) => id.includes('hidden') || id.includes('thumb'))).toBe(false);
+    expect(ids).toContain('copy of good.jpg');
+    expect(ids).not.toContain('good.jpg');
+  });
+
+  it('given an EXIF-rotated JPEG, then turns it upright', () => {
+    expect(near(pixel(cache, 'rotated.jpg', SIZE / 2, 1), [255, 0, 0])).toBe(true);
+    expect(near(pixel(cache, 'rotated.jpg', SIZE / 2, SIZE - 2), [0, 0, 255])).toBe(true);
+  });
+
+  it('given RGBA, grey, palette, animated, CMYK and 16-bit inputs, then gives 3-channel sRGB', () => {
+    expect(cache.manifest.channels).toBe(3);
+    expect(cache.pixels.length).toBe(cache.manifest.count * SIZE * SIZE * 3);
+    expect(pixel(cache, 'rgba.png', 2, SIZE / 2)).toEqual([0, 200, 0]);
+    expect(pixel(cache, 'rgba.png', SIZE - 3, SIZE / 2)).toEqual([128, 128, 128]);
+    expect(pixel(cache, 'grey.png', SIZE / 2, SIZE / 2)).toEqual([100, 100, 100]);
+    expect(near(pixel(cache, 'palette.png', 1, 1), [255, 0, 0], 2)).toBe(true);
+    expect(near(pixel(cache, 'palette.png', SIZE - 2, 1), [0, 0, 255], 2)).toBe(true);
+    expect(near(pixel(cache, 'animated.gif', SIZE / 2, SIZE / 2), [255, 0, 0], 2)).toBe(true);
+    expect(near(pixel(cache, 'cmyk.jpg', SIZE / 2, SIZE / 2), [255, 0, 0], 40)).toBe(true);
+    expect(cache.manifest.items.map((item) => item.id)).toContain('deep16.png');
+  });
+
+  it('given the run, then writes the manifest and quarantine report and never changes a source file', async () => {
+    expect(cache.manifest.source).toEqual({ kind: 'folder', path: srcDir, fit: 'crop' });
+    const quarantine = JSON.parse(await readFile(path.join(outDir, 'quarantine.json'), 'utf8'));
+    expect(quarantine.files).toHaveLength(6);
+    expect(await snapshot(srcDir)).toEqual(before);
+  });
+});
+
+describe('ingestFolder options and refusals', () => {
+  it('given fit pad, then keeps the whole picture and pads the short side with grey', async () => {
+    const srcDir = await tempDir();
+    await writePhotoFolder(srcDir);
+    const outDir = path.join(await tempDir(), 'dataset');
+    await ingestFolder({ srcDir, outDir, sizePx: SIZE, fit: 'pad', maxPixels: FIXTURE_MAX_PIXELS });
+
+    const cache = await readDatasetCache(outDir);
+    // good.jpg is 48 × 40: padded to a square, its top and bottom rows are grey.
+    expect(pixel(cache, 'copy of good.jpg', SIZE / 2, 0)).toEqual([128, 128, 128]);
+    expect(cache.manifest.source).toMatchObject({ fit: 'pad' });
+  });
+
+  it('given a missing folder, then says so', async () => {
+    const srcDir = path.join(await tempDir(), 'no-such-folder');
+    await expect(ingestFolder({ srcDir, outDir: await tempDir(), sizePx: SIZE })).rejects.toMatchObject({
+      code: 'source-missing',
+    });
+  });
+
+  it('given nothing usable, then throws with the report and writes no cache', async () => {
+    const parent = await tempDir();
+    const srcDir = await tempDir();
+    await writePhotoFolder(srcDir);
+    const onlyBad = path.join(srcDir, 'nested');
+    const err = await ingestFolder({
+      srcDir: onlyBad,
+      outDir: path.join(parent, 'out'),
+      sizePx: SIZE,
+      minSidePx: 1000,
+    })
+      .then(() => undefined)
+      .catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(DatasetError);
+    expect((err as DatasetError).code).toBe('nothing-usable');
+    expect(((err as DatasetError).details.report as IngestReport).quarantinedByReason['too-small']).toBe(1);
+    expect(await readdir(parent)).toEqual([]);
+  });
+
+  it('given an output folder that holds the pictures, then refuses before writing', async () => {
+    const srcDir = path.join(await tempDir(), 'photos');
+    await writePhotoFolder(srcDir);
+    const outDir = path.dirname(srcDir);
+    await expect(ingestFolder({ srcDir, outDir, sizePx: SIZE })).rejects.toMatchObject({
+      code: 'out-dir-unsafe',
+    });
+    await expect(ingestFolder({ srcDir, outDir: srcDir, sizePx: SIZE })).rejects.toMatchObject({
+      code: 'out-dir-unsafe',
+    });
+  });
+
+  it('given an output folder inside the pictures, then does not read it back as pictures', async () => {
+    const srcDir = await tempDir();
+    await writePhotoFolder(srcDir);
+    const outDir = path.join(srcDir, 'dataset');
+    const first = await ingestFolder({ srcDir, outDir, sizePx: SIZE, maxPixels: FIXTURE_MAX_PIXELS });
+    const second = await ingestFolder({ srcDir, outDir, sizePx: SIZE, maxPixels: FIXTURE_MAX_PIXELS });
+    expect(second.read).toBe(first.read);
+  });
+});
