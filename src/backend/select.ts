@@ -86,7 +86,11 @@ export function probeBackends(preference: BackendPreference = 'auto'): Candidate
  * Chooses, activates and announces the backend. A preference for a backend that is unavailable
  * stops with the reason rather than quietly training somewhere else.
  */
-export async function selectBackend(preference: BackendPreference, logger: Logger): Promise<BackendChoice> {
+export async function selectBackend(
+  preference: BackendPreference,
+  logger: Logger,
+  role: 'training' | 'generating' = 'training',
+): Promise<BackendChoice> {
   const candidates = probeBackends(preference);
   const pick =
     preference === 'auto'
@@ -114,7 +118,7 @@ export async function selectBackend(preference: BackendPreference, logger: Logge
   const skipped = candidates.filter((c) => c !== pick).map((c) => ({ backend: c.name, reason: c.reason }));
   logger.warn(
     { backend: choice.name, device: choice.device, skipped },
-    `training on ${choice.name}: ${choice.device}`,
+    `${role} on ${choice.name}: ${choice.device}`,
   );
   return choice;
 }

@@ -97,6 +97,18 @@ export async function writeCheckpoint(
   return { path: join(rootDir, name), step: draft.step, id: manifest.id };
 }
 
+/** Finds a checkpoint folder by its manifest id (`step-000001200-1a2b3c4d`), if it is still on disk. */
+export async function findCheckpointById(rootDir: string, id: string): Promise<LoadedCheckpoint | undefined> {
+  const m = /^(step-\d{9})-[0-9a-f]{8}$/.exec(id);
+  if (!m) return undefined;
+  try {
+    const loaded = await readCheckpoint(join(rootDir, m[1] as string));
+    return loaded.manifest.id === id ? loaded : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Checkpoint folders by ascending step. Temporary folders and stray files are ignored. */
 export async function listCheckpoints(rootDir: string): Promise<CheckpointInfo[]> {
   let names: string[];
@@ -167,10 +179,43 @@ export async function loadLatestCheckpoint(
   return undefined;
 }
 
-/** Keeps the newest `keep` checkpoints and removes temporary folders left by a killed writer. */
+const PIN_FILE = 'pinned';
+/** Pinned checkpoints kept at most, newest first; older pins are released. */
+const MAX_PINNED = 24;
+
+/**
+ * Marks a checkpoint as one that masks were handed out from, so that pruning keeps it and a mask id
+ * can be drawn again later. Pins are bounded: only the newest MAX_PINNED are kept.
+ */
+export async function pinCheckpoint(path: string): Promise<void> {
+  await writeFile(join(path, PIN_FILE), `${new Date().toISOString()}\n`).catch(
+    (err: NodeJS.ErrnoException) => {
+      // The trainer pruned it in the meantime; nothing left to keep.
+      if (err.code !== 'ENOENT') throw err;
+    },
+  );
+}
+
+async function isPinned(path: string): Promise<boolean> {
+  return stat(join(path, PIN_FILE)).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Keeps the newest `keep` checkpoints plus the newest pinned ones, and removes temporary folders
+ * left by a killed writer.
+ */
 async function pruneCheckpoints(rootDir: string, keep: number, logger: Logger): Promise<void> {
   const all = await listCheckpoints(rootDir);
-  for (const old of all.slice(0, Math.max(0, all.length - keep))) {
+  const older = all.slice(0, Math.max(0, all.length - keep)).reverse();
+  let pinned = 0;
+  for (const old of older) {
+    if ((await isPinned(old.path)) && pinned < MAX_PINNED) {
+      pinned += 1;
+      continue;
+    }
     await rm(old.path, { recursive: true, force: true });
   }
   for (const name of await readdir(rootDir)) {
