@@ -137,7 +137,7 @@ function printReport(report: IngestReport, print: (line: string) => void): void 
   if (quarantined > LISTED_QUARANTINE) print(`    … and ${quarantined - LISTED_QUARANTINE} more`);
 }
 
-/** Ends the command: a DatasetError's message is for the user as it is; anything else is a bug, shown whole. */
+/** Ends the command: a DatasetError's message is for the user as it is; anything else is a bug, rethrown. */
 function failWith(command: Command, err: unknown): never {
   if (err instanceof DatasetError) command.error(`error: ${err.message}`, { exitCode: 1, code: err.code });
   throw err;
@@ -147,7 +147,8 @@ function sizePx(value: string): number {
   const size = Number(value);
   if (!Number.isInteger(size) || size < SIZE_PX_RANGE.min || size > SIZE_PX_RANGE.max) {
     throw new InvalidArgumentError(
-      `Expected a whole number of pixels from ${SIZE_PX_RANGE.min} to ${SIZE_PX_RANGE.max}, found "${value}".`,
+      `Expected a whole number of pixels from ${SIZE_PX_RANGE.min} to ${SIZE_PX_RANGE.max}, ` +
+        `found "${value}".`,
     );
   }
   return size;

@@ -205,8 +205,8 @@ function checkConsistent(cache: DatasetCache, dir: string): void {
   if (manifest.count !== manifest.items.length || pixels.byteLength !== expectedBytes) {
     throw new Error(
       `Refusing to write the dataset cache at ${dir}: expected count (${manifest.count}), items ` +
-        `(${manifest.items.length}) and pixels (${pixels.byteLength} bytes, want ${expectedBytes}) to agree. ` +
-        'This is a bug in the code that built the cache.',
+        `(${manifest.items.length}) and pixels (${pixels.byteLength} bytes, want ${expectedBytes}) ` +
+        'to agree. This is a bug in the code that built the cache.',
     );
   }
 }

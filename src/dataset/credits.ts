@@ -32,22 +32,25 @@ export function creditsMarkdown(manifest: DatasetManifest): string {
     const info = catalogEntry(source);
     if (info === undefined) return `| ${source} | | | | ${count} |`;
     const version = installedVersion(info.packageName);
-    return `| [${info.title}](${info.homepage}) | ${info.author} | [${info.licence}](${info.licenceUrl}) | ${info.packageName} ${version} | ${count} |`;
+    const title = `[${info.title}](${info.homepage})`;
+    const licence = `[${info.licence}](${info.licenceUrl})`;
+    return `| ${title} | ${info.author} | ${licence} | ${info.packageName} ${version} | ${count} |`;
   });
 
   return [
     '# Credits',
     '',
-    `This folder holds ${manifest.count} training images of ${manifest.sizePx} × ${manifest.sizePx} px, built by`,
-    'nightmask from emoji artwork that ships in npm packages. Nothing was downloaded to build it.',
+    `This folder holds ${manifest.count} training images of ${manifest.sizePx} × ${manifest.sizePx} px,`,
+    'built by nightmask from emoji artwork that ships in npm packages. Nothing was downloaded to build it.',
     CHANGES_NOTE,
     '',
     '| Source | By | Licence | Package | Images |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    `The emoji were chosen with the names, groups and tags of emojibase-data ${installedVersion('emojibase-data')}`,
-    '(MIT). The licence texts and notices of every source are in LICENSES/.',
+    'The emoji were chosen with the names, groups and tags of emojibase-data',
+    `${installedVersion('emojibase-data')} (MIT).`,
+    'The licence texts and notices of every source are in LICENSES/.',
     '',
   ].join('\n');
 }

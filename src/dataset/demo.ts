@@ -170,7 +170,7 @@ function assemble(
       return;
     }
 
-    // The group ignores the source: Noto's ghost and Twemoji's ghost are one character, one side of the split.
+    // The group ignores the source: Noto's ghost and Twemoji's ghost are one character, on one side.
     const group = `emoji:${emoji.character}`;
     items.push({
       id,

@@ -196,7 +196,8 @@ async function checkFolders(srcDir: string, outDir: string): Promise<void> {
     throw new DatasetError(
       'out-dir-unsafe',
       `Expected the output folder (${outDir}) to lie outside the picture folder (${srcDir}); it contains ` +
-        'it, and writing the dataset would replace your pictures. Choose another --out, such as data/dataset.',
+        'it, and writing the dataset would replace your pictures. ' +
+        'Choose another --out, such as data/dataset.',
       { srcDir, outDir },
     );
   }

@@ -51,7 +51,7 @@ const PERSON_MODIFIERS = new Set([
 /** Person-role entries tagged with these are drawn as whole bodies (elsewhere, a baby is tagged 'breast'). */
 const BODY_TAGS = new Set(['pregnant', 'breast']);
 
-/** Tags that mark the Halloween cast outside the face and people groups (jack-o-lantern, black cat, masks). */
+/** Tags marking the Halloween cast outside the face and people groups: jack-o-lantern, black cat, masks. */
 const CAST_TAGS = new Set(['halloween', 'theatre']);
 
 /** Halloween-tagged treats are not characters. */

@@ -99,7 +99,7 @@ describe('dataset cache', () => {
     await expectDatasetError(readDatasetCache(dir), 'cache-size-mismatch', /144 bytes .* found 100 bytes/);
   });
 
-  it('given a manifest that is not JSON or disagrees with itself, then reading calls it corrupt', async () => {
+  it('given a manifest that is not JSON or contradicts itself, then calls it corrupt', async () => {
     const dir = path.join(await tempDir(), 'dataset');
     await writeDatasetCache(dir, tinyCache(2));
     const manifestPath = path.join(dir, 'manifest.json');

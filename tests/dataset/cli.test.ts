@@ -29,7 +29,7 @@ async function run(...args: string[]) {
 }
 
 describe('nightmask ingest', () => {
-  it('given a folder with good and bad pictures, then prints counts, reasons and the files left out', async () => {
+  it('given good and bad pictures, then prints counts, reasons and the files left out', async () => {
     const folder = await tempDir();
     await writePhotoFolder(folder);
     const out = path.join(await tempDir(), 'dataset');

@@ -24,7 +24,7 @@ describe('buildDemoDataset', () => {
     expect(Buffer.from(cacheB.pixels).equals(Buffer.from(cacheA.pixels))).toBe(true);
   });
 
-  it('given all three sources, then samples each, keeps the licences and credits Twemoji under CC BY 4.0', async () => {
+  it('given all sources, then samples each, keeps licences and credits Twemoji under CC BY 4.0', async () => {
     const outDir = path.join(await tempDir(), 'demo');
     const result = await buildDemoDataset({
       outDir,
@@ -89,7 +89,7 @@ describe('buildDemoDataset', () => {
 });
 
 describe('the Fluent Emoji 3D source', () => {
-  it('given an allow-list, then sees only those files, never flags, objects or the technologist', async () => {
+  it('given an allow-list, then sees only those files: no flags, objects or technologist', async () => {
     const art = await openFluent3d(silentLogger, new Set(['1f47b']));
     expect(art.has('1f47b')).toBe(true);
     for (const key of ['1f1ef-1f1f5', '1f4ce', '1f9d1-200d-1f4bb']) expect(art.has(key)).toBe(false);

@@ -12,7 +12,7 @@ function canvas(size: number, rect: { left: number; top: number; width: number; 
 }
 
 describe('frameOnGrey', () => {
-  it('given a drawing off in a corner, then centres it, scales it to the fill and paints the rest mid-grey', async () => {
+  it('given a drawing off in a corner, then centres and scales it on mid-grey', async () => {
     const art = canvas(100, { left: 5, top: 10, width: 20, height: 20 });
     expect(drawingBox(art)).toEqual({ left: 5, top: 10, width: 20, height: 20 });
 

@@ -54,7 +54,7 @@ describe('ingestFolder on a folder of good and bad pictures', () => {
     cache = await readDatasetCache(outDir);
   });
 
-  it('given an empty file, a truncated JPEG, an HTML page named .png and a huge picture, then quarantines each with its reason', () => {
+  it('given empty, truncated, HTML-named-.png and huge files, then quarantines each with its reason', () => {
     const reasons = Object.fromEntries(report.quarantined.map((file) => [file.path, file.reason]));
     expect(reasons).toEqual({
       'drawing.svg': 'unsupported-format',
@@ -106,7 +106,7 @@ describe('ingestFolder on a folder of good and bad pictures', () => {
     expect(cache.manifest.items.map((item) => item.id)).toContain('deep16.png');
   });
 
-  it('given the run, then writes the manifest and quarantine report and never changes a source file', async () => {
+  it('given the run, then writes manifest and quarantine report and changes no source file', async () => {
     expect(cache.manifest.source).toEqual({ kind: 'folder', path: srcDir, fit: 'crop' });
     const quarantine = JSON.parse(await readFile(path.join(outDir, 'quarantine.json'), 'utf8'));
     expect(quarantine.files).toHaveLength(6);

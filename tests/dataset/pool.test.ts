@@ -4,7 +4,7 @@ import { mapBounded } from '../../src/dataset/pool.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('mapBounded', () => {
-  it('given work that finishes out of order, then returns results in input order with the limit kept', async () => {
+  it('given work finishing out of order, then keeps input order and the limit', async () => {
     let inFlight = 0;
     let peak = 0;
     const results = await mapBounded([30, 5, 20, 1, 10], 2, async (ms, index) => {

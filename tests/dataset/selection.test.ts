@@ -16,7 +16,7 @@ const NAMES = {
 };
 
 describe('selectEmoji', () => {
-  it('given faces, hearts, people with and without props, treats and flags, then keeps faces, heads and cast', () => {
+  it('given faces, hearts, people with props, treats and flags, then keeps faces, heads, cast', () => {
     const chosen = selectEmoji(
       [
         { label: 'ghost', hexcode: '1F47B', group: 0, subgroup: 11 },

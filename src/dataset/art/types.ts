@@ -16,6 +16,6 @@ export interface EmojiArt {
   has(key: string): boolean;
   /** Where the art for a key lives, for the manifest: package name and file or icon name. */
   origin(key: string): string;
-  /** The art for a key on a transparent background, about `workPx` square (bitmap sets return their own size). */
+  /** The art for a key on a transparent background, `workPx` square (bitmap sets keep their own size). */
   rasterize(key: string, workPx: number): Promise<RgbaRaster>;
 }

@@ -46,7 +46,8 @@ async function licenceFor(name: ArtSourceName): Promise<[string, string]> {
           'jdecked.\n' +
           `Licensed under Creative Commons Attribution 4.0 International (CC BY 4.0): ${info.licenceUrl}\n` +
           `${from}\n${CHANGES_NOTE}\n\n` +
-          `The npm packaging (${info.packageName}) carries its own licence file, copied here:\n\n${packaging}`,
+          `The npm packaging (${info.packageName}) carries its own licence file, copied here:\n\n` +
+          packaging,
       ];
     }
     case 'fluent3d':
