@@ -227,12 +227,14 @@ async function refuseForeignFolder(target: string): Promise<void> {
     }
     throw err;
   }
-  if (entries.length === 0 || entries.includes(MANIFEST_FILE)) return;
+  // Both files, not just manifest.json: web projects have a manifest.json too.
+  const isCache = entries.includes(MANIFEST_FILE) && entries.includes(PIXELS_FILE);
+  if (entries.length === 0 || isCache) return;
   throw new DatasetError(
     'out-dir-unsafe',
     `Expected the dataset output ${target} to be new, empty or an earlier dataset cache; found a folder ` +
-      `with ${entries.length} other entries and no ${MANIFEST_FILE}. Writing there would delete them, ` +
-      'so nothing was written: choose another --out (the default is data/dataset).',
+      `with ${entries.length} entries and no ${MANIFEST_FILE} beside ${PIXELS_FILE}. Writing there would ` +
+      'delete them, so nothing was written: choose another --out (the default is data/dataset).',
     { target, entries: entries.length },
   );
 }
@@ -264,4 +266,18 @@ async function swapIn(staging: string, target: string, nonce: string): Promise<v
     throw err;
   }
   if (hadOld) await rm(retired, { recursive: true, force: true });
+  await syncFolder(path.dirname(target));
+}
+
+/** Makes the renames durable: a rename lives in the parent folder's entry list. Best effort. */
+async function syncFolder(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => undefined);
+  if (handle === undefined) return;
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on a folder; the rename itself is still atomic there.
+  } finally {
+    await handle.close();
+  }
 }

@@ -85,6 +85,18 @@ describe('dataset cache', () => {
     expect(await readdir(dir)).toEqual(['holiday.jpg']);
   });
 
+  it('given a folder with some other manifest.json, then refuses to replace it', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'manifest.json'), '{"name": "my web app"}');
+
+    await expectDatasetError(
+      writeDatasetCache(dir, tinyCache(1)),
+      'out-dir-unsafe',
+      /no manifest.json beside/,
+    );
+    expect(await readFile(path.join(dir, 'manifest.json'), 'utf8')).toContain('my web app');
+  });
+
   it('given no cache, then hasDatasetCache is false and reading says how to build one', async () => {
     const dir = path.join(await tempDir(), 'nothing');
     expect(await hasDatasetCache(dir)).toBe(false);
