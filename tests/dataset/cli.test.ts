@@ -45,7 +45,7 @@ describe('nightmask ingest', () => {
       out,
     );
     expect(result.exitCode).toBe(0);
-    expect(result.out).toContain('read 16, used 9, duplicates 1, quarantined 6');
+    expect(result.out).toContain('read 17, used 10, duplicates 1, quarantined 6');
     expect(result.out).toMatch(/quarantined by reason: .*empty 1.*truncated 1/);
     expect(result.out).toMatch(/page\.png: not-an-image/);
     expect(await hasDatasetCache(out)).toBe(true);

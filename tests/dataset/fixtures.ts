@@ -72,6 +72,13 @@ export async function writePhotoFolder(dir: string) {
       .toColourspace('cmyk')
       .jpeg()
       .toBuffer(),
+    // Stored as Display P3 numbers (88, 177, 77) with the P3 profile attached; in sRGB they are (40, 180, 60).
+    'p3.png': await sharp(Buffer.alloc(32 * 32 * 3, Buffer.from([40, 180, 60])), {
+      raw: { width: 32, height: 32, channels: 3 },
+    })
+      .withIccProfile('p3')
+      .png()
+      .toBuffer(),
     'deep16.png': await raw(noise(32, 32), 32, 32).toColourspace('rgb16').png().toBuffer(),
     'empty.png': Buffer.alloc(0),
     'truncated.jpg': noisy.subarray(0, Math.floor(noisy.length / 2)),

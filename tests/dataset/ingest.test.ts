@@ -68,7 +68,7 @@ describe('ingestFolder on a folder of good and bad pictures', () => {
   });
 
   it('given the folder, then counts read, used, duplicates and quarantined by reason', () => {
-    expect(report).toMatchObject({ read: 16, used: 9, duplicates: 1 });
+    expect(report).toMatchObject({ read: 17, used: 10, duplicates: 1 });
     expect(report.quarantinedByReason).toMatchObject({
       empty: 1,
       truncated: 1,
@@ -93,7 +93,7 @@ describe('ingestFolder on a folder of good and bad pictures', () => {
     expect(near(pixel(cache, 'rotated.jpg', SIZE / 2, SIZE - 2), [0, 0, 255])).toBe(true);
   });
 
-  it('given RGBA, grey, palette, animated, CMYK and 16-bit inputs, then gives 3-channel sRGB', () => {
+  it('given RGBA, grey, palette, animated, CMYK, P3 and 16-bit inputs, then gives 3-channel sRGB', () => {
     expect(cache.manifest.channels).toBe(3);
     expect(cache.pixels.length).toBe(cache.manifest.count * SIZE * SIZE * 3);
     expect(pixel(cache, 'rgba.png', 2, SIZE / 2)).toEqual([0, 200, 0]);
@@ -103,6 +103,7 @@ describe('ingestFolder on a folder of good and bad pictures', () => {
     expect(near(pixel(cache, 'palette.png', SIZE - 2, 1), [0, 0, 255], 2)).toBe(true);
     expect(near(pixel(cache, 'animated.gif', SIZE / 2, SIZE / 2), [255, 0, 0], 2)).toBe(true);
     expect(near(pixel(cache, 'cmyk.jpg', SIZE / 2, SIZE / 2), [255, 0, 0], 40)).toBe(true);
+    expect(near(pixel(cache, 'p3.png', SIZE / 2, SIZE / 2), [40, 180, 60], 3)).toBe(true);
     expect(cache.manifest.items.map((item) => item.id)).toContain('deep16.png');
   });
 
