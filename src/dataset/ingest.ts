@@ -79,44 +79,7 @@ export async function ingestFolder(opts: IngestOptions): Promise<IngestReport> {
     },
   );
 
-  const filter = new DuplicateFilter();
-  const items: DatasetItem[] = [];
-  const kept: Buffer[] = [];
-  const report: IngestReport = {
-    srcDir,
-    outDir,
-    read: files.length,
-    used: 0,
-    duplicates: 0,
-    quarantinedByReason: Object.fromEntries(
-      QUARANTINE_REASONS.map((r) => [r, 0]),
-    ) as IngestReport['quarantinedByReason'],
-    quarantined: [],
-  };
-
-  files.forEach((file, index) => {
-    const result = results[index] as PhotoResult;
-    if (!result.ok) {
-      report.quarantinedByReason[result.reason] += 1;
-      report.quarantined.push({ path: file, reason: result.reason, detail: result.detail });
-      logger.debug({ file, reason: result.reason, detail: result.detail }, 'quarantined');
-      return;
-    }
-
-    const sha256 = pixelHash(result.rgb);
-    const sameAs = filter.claim(sha256, file);
-    if (sameAs !== undefined) {
-      report.duplicates += 1;
-      logger.debug({ file, sameAs }, 'dropped exact duplicate');
-      return;
-    }
-
-    // Each picture is its own group: nothing in a plain folder says two photos show the same mask.
-    const group = `file:${file}`;
-    items.push({ id: file, sha256, group, split: splitForGroup(group), origin: file, source: 'folder' });
-    kept.push(result.rgb);
-  });
-  report.used = items.length;
+  const { items, kept, report } = sortResults(files, results, { srcDir, outDir }, logger);
 
   if (items.length === 0) {
     throw new DatasetError(
@@ -152,6 +115,52 @@ export async function ingestFolder(opts: IngestOptions): Promise<IngestReport> {
     'ingest written',
   );
   return report;
+}
+
+/** Splits the results into training items and a report of duplicates and quarantined files, in file order. */
+function sortResults(
+  files: readonly string[],
+  results: readonly PhotoResult[],
+  folders: { srcDir: string; outDir: string },
+  logger: Logger,
+) {
+  const filter = new DuplicateFilter();
+  const items: DatasetItem[] = [];
+  const kept: Buffer[] = [];
+  const byReason = Object.fromEntries(QUARANTINE_REASONS.map((reason) => [reason, 0]));
+  const report: IngestReport = {
+    ...folders,
+    read: files.length,
+    used: 0,
+    duplicates: 0,
+    quarantinedByReason: byReason as IngestReport['quarantinedByReason'],
+    quarantined: [],
+  };
+
+  files.forEach((file, index) => {
+    const result = results[index] as PhotoResult;
+    if (!result.ok) {
+      report.quarantinedByReason[result.reason] += 1;
+      report.quarantined.push({ path: file, reason: result.reason, detail: result.detail });
+      logger.debug({ file, reason: result.reason, detail: result.detail }, 'quarantined');
+      return;
+    }
+
+    const sha256 = pixelHash(result.rgb);
+    const sameAs = filter.claim(sha256, file);
+    if (sameAs !== undefined) {
+      report.duplicates += 1;
+      logger.debug({ file, sameAs }, 'dropped exact duplicate');
+      return;
+    }
+
+    // Each picture is its own group: nothing in a plain folder says two photos show the same mask.
+    const group = `file:${file}`;
+    items.push({ id: file, sha256, group, split: splitForGroup(group), origin: file, source: 'folder' });
+    kept.push(result.rgb);
+  });
+  report.used = items.length;
+  return { items, kept, report };
 }
 
 async function readAndPrepare(
