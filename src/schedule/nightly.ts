@@ -20,6 +20,11 @@ export interface NightlySchedulerOptions {
   readonly graceMs?: number;
   /** Defaults to node-cron; tests pass a fake they fire from their clock. */
   readonly cron?: CronSeam;
+  /**
+   * Whether node-cron's timers keep the process alive. Off by default (the Discord client does that in
+   * the bot); local mode, where the scheduler may be all that runs, turns it on.
+   */
+  readonly keepAlive?: boolean;
   readonly claimPolicy?: ClaimPolicy;
 }
 
@@ -79,7 +84,7 @@ export class NightlyScheduler {
     if (!(this.graceMs > 0 && this.graceMs < 24 * 60 * 60_000)) {
       throw new RangeError(`graceMs must be more than 0 and under a day (86400000), got ${this.graceMs}.`);
     }
-    this.cron = options.cron ?? nodeCronSeam(this.logger);
+    this.cron = options.cron ?? nodeCronSeam(this.logger, { keepAlive: options.keepAlive ?? false });
     this.policy = options.claimPolicy ?? DEFAULT_CLAIM_POLICY;
   }
 
