@@ -69,7 +69,7 @@ function onSlash(target: Client, handler: (interaction: ChatInputCommandInteract
 }
 
 describe('fake Discord with the real discord.js client', () => {
-  it('given the fake, when the client logs in, then it is ready, sees the guild and its permissions', async () => {
+  it('given a login, then the client is ready and sees the guild and its permissions', async () => {
     fake = await startFakeDiscord(GUILD);
     const bot = await readyClient(fake);
 
@@ -89,7 +89,7 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.gateway.connections()).toMatchObject([{ via: 'gateway', start: 'identify' }]);
   });
 
-  it('given a slash command, when the bot defers then edits in a PNG, then the fake records both', async () => {
+  it('given a slash command, when the bot defers and edits in a PNG, then both are recorded', async () => {
     fake = await startFakeDiscord(GUILD);
     const bot = await readyClient(fake);
     await bot.application.commands.set([
@@ -137,7 +137,7 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.messageFiles(original?.id ?? '')[0]?.bytes.equals(png)).toBe(true);
   });
 
-  it('given a 429 on the edit, when the bot edits, then discord.js waits, retries and the edit lands once', async () => {
+  it('given a 429 on the edit, then discord.js waits, retries and the edit lands once', async () => {
     fake = await startFakeDiscord(GUILD);
     const bot = await readyClient(fake);
     const failures = onSlash(bot, async (interaction) => {
@@ -168,7 +168,7 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.pendingFaults()).toBe(0);
   });
 
-  it('given two 500s on channel messages, when the bot sends, then it retries and one message exists', async () => {
+  it('given two 500s on a channel message, then discord.js retries and one message exists', async () => {
     fake = await startFakeDiscord(GUILD);
     const bot = await readyClient(fake);
     const channelId = fake.channel('general').id;
@@ -182,7 +182,7 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.channelMessages(channelId).map((message) => message.content)).toEqual(['boo']);
   });
 
-  it('given a forced gateway close, then the client resumes instead of identifying and events still arrive', async () => {
+  it('given a forced gateway close, then the client resumes (no IDENTIFY) and events arrive', async () => {
     fake = await startFakeDiscord(GUILD);
     const bot = await readyClient(fake);
     const seen: string[] = [];
@@ -218,7 +218,7 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.gateway.connections().map((connection) => connection.start)).toEqual(['identify', 'resume']);
   });
 
-  it('given a nonce with enforce_nonce, when the same message is sent twice, then one message exists', async () => {
+  it('given enforce_nonce, when a message is sent twice, then one message exists', async () => {
     fake = await startFakeDiscord(GUILD);
     const bot = await readyClient(fake);
     const channelId = fake.channel('general').id;
@@ -232,7 +232,7 @@ describe('fake Discord with the real discord.js client', () => {
     expect(fake.requests({ method: 'POST', path: `/channels/${channelId}/messages` })).toHaveLength(2);
   });
 
-  it('given the network guard, then a non-loopback connection is refused while the fake is reachable', async () => {
+  it('given the network guard, then 10.0.0.1 is refused while the fake is reachable', async () => {
     fake = await startFakeDiscord(GUILD);
 
     expect(() => net.connect(443, '10.0.0.1')).toThrow(NetworkGuardError);

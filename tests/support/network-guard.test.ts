@@ -86,7 +86,7 @@ describe('network guard', () => {
     expect(takeBlockedAttempts()).toHaveLength(1);
   });
 
-  it('given an https, tls, fetch or ws client aimed at Discord, then each fails with the guard error', async () => {
+  it('given tls, http, fetch or ws aimed at Discord, then each fails with the guard error', async () => {
     expect(() => tls.connect({ host: '162.159.135.232', port: 443 })).toThrow(NetworkGuardError);
 
     await expect(httpGet('http://discord.com/api/v10/gateway')).rejects.toBeInstanceOf(NetworkGuardError);

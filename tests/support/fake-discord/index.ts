@@ -11,7 +11,7 @@ export type {
   InteractionState,
   RequestFilter,
 } from './fake-discord.js';
-export type { GatewayConnectionRecord, GatewayFrameRecord } from './gateway/server.js';
+export type { GatewayConnectionRecord, GatewayFrameRecord } from './gateway/records.js';
 export type { FaultRule } from './http/faults.js';
 export type { RecordedFile, RecordedRequest } from './http/request-log.js';
 export type { ButtonInput, InteractionInput, SlashCommandInput } from './interactions/payload.js';

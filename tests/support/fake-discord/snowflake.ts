@@ -33,8 +33,3 @@ export class SnowflakeGenerator {
     return ((ms << 22n) | (workerId << 17n) | this.#increment).toString();
   }
 }
-
-/** The creation time encoded in a snowflake, in ms since the Unix epoch. */
-export function snowflakeTimestampMs(id: string): number {
-  return Number((BigInt(id) >> 22n) + DISCORD_EPOCH_MS);
-}

@@ -7,30 +7,9 @@ import { GatewayCloseCodes, GatewayOpcodes } from 'discord.js';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { ChangeFeed } from '../change-feed.js';
 import type { Clock } from '../clock.js';
+import { checkIdentify, checkResume, isRefusal } from './handshake.js';
+import type { GatewayConnectionRecord, GatewayFrameRecord } from './records.js';
 import { type DispatchFrame, GatewaySession } from './session.js';
-
-/** One frame on one connection, as the fake saw or sent it. */
-export interface GatewayFrameRecord {
-  readonly connectionId: number;
-  readonly direction: 'received' | 'sent';
-  readonly atMs: number;
-  readonly op: number;
-  readonly t: string | null;
-  readonly s: number | null;
-  readonly d: unknown;
-}
-
-/** One WebSocket connection to the fake gateway. */
-export interface GatewayConnectionRecord {
-  readonly id: number;
-  /** `resume` when the client connected to READY's `resume_gateway_url`. */
-  readonly via: 'gateway' | 'resume';
-  readonly query: Readonly<Record<string, string>>;
-  sessionId: string | null;
-  /** What the client did first: IDENTIFY (op 2), RESUME (op 6), or nothing yet. */
-  start: 'identify' | 'resume' | null;
-  closeCode: number | null;
-}
 
 export interface GatewayOptions {
   readonly token: string;
@@ -242,26 +221,17 @@ export class FakeGateway {
   }
 
   #identify(connection: Connection, data: unknown): void {
-    const identify = (data ?? {}) as { token?: unknown; intents?: unknown; shard?: unknown };
     if (connection.session) {
       this.#closeWith(connection, GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
       return;
     }
-    if (identify.token !== this.options.token) {
-      this.#closeWith(connection, GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
-      return;
-    }
-    if (typeof identify.intents !== 'number' || !Number.isInteger(identify.intents) || identify.intents < 0) {
-      this.#closeWith(connection, GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
-      return;
-    }
-    const shard = identify.shard;
-    if (shard !== undefined && (!Array.isArray(shard) || shard[0] !== 0 || shard[1] !== 1)) {
-      this.#closeWith(connection, GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+    const checked = checkIdentify(data, this.options.token);
+    if (isRefusal(checked)) {
+      this.#closeWith(connection, checked.code, checked.reason);
       return;
     }
 
-    const session = new GatewaySession(randomBytes(16).toString('hex'), identify.intents);
+    const session = new GatewaySession(randomBytes(16).toString('hex'), checked.intents);
     this.#sessions.set(session.id, session);
     this.#attach(connection, session, 'identify');
     for (const event of this.options.initialEvents(session, this.resumeUrl)) {
@@ -270,17 +240,17 @@ export class FakeGateway {
   }
 
   #resume(connection: Connection, data: unknown): void {
-    const resume = (data ?? {}) as { token?: unknown; session_id?: unknown; seq?: unknown };
     if (connection.session) {
       this.#closeWith(connection, GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
       return;
     }
-    if (resume.token !== this.options.token) {
-      this.#closeWith(connection, GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+    const checked = checkResume(data, this.options.token);
+    if (isRefusal(checked)) {
+      this.#closeWith(connection, checked.code, checked.reason);
       return;
     }
-    const session = typeof resume.session_id === 'string' ? this.#sessions.get(resume.session_id) : undefined;
-    const seq = typeof resume.seq === 'number' ? resume.seq : Number.NaN;
+    const session = this.#sessions.get(checked.sessionId);
+    const { seq } = checked;
     if (!session?.resumable || !(seq >= 0 && seq <= session.seq)) {
       // Discord answers an unresumable session with op 9 false and waits for a fresh IDENTIFY.
       this.#send(connection, { op: GatewayOpcodes.InvalidSession, d: false });

@@ -17,7 +17,10 @@ export class DiscordHttpError extends Error {
   }
 }
 
-/** One entry of a form error, e.g. `{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }`. */
+/**
+ * One entry of a form error, e.g.
+ * `{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }`.
+ */
 export interface FormFieldError {
   readonly code: string;
   readonly message: string;

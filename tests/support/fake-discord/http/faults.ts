@@ -81,7 +81,16 @@ function serverErrorResponse(status: number): FaultResponse {
   const title = { 502: '502 Bad Gateway', 503: '503 Service Unavailable', 504: '504 Gateway Time-out' }[
     status as 502 | 503 | 504
   ];
-  const body = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n`;
+  const body = [
+    '<html>',
+    `<head><title>${title}</title></head>`,
+    '<body>',
+    `<center><h1>${title}</h1></center>`,
+    '<hr><center>cloudflare</center>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\r\n');
   return { kind: 'server-error', status, headers: { 'content-type': 'text/html' }, body, json: undefined };
 }
 
