@@ -222,6 +222,21 @@ describe('fake Discord follows Discord on messages and uploads', () => {
     expect(fake.channelMessages(general.id)).toHaveLength(1);
   });
 
+  it('given a reply, then the message is type 19 and references the original', async () => {
+    const { fake, bot } = await start();
+    const general = fake.channel('general');
+    const channel = (await bot.channels.fetch(general.id)) as TextChannel;
+
+    const first = await channel.send('first');
+    const reply = await first.reply('second');
+
+    expect(fake.message(reply.id)).toMatchObject({
+      type: 19,
+      message_reference: { message_id: first.id, channel_id: general.id },
+    });
+    expect(reply.reference?.messageId).toBe(first.id);
+  });
+
   it('given an empty message, then 400 code 50006', async () => {
     const { fake } = await start();
     const path = `/channels/${fake.channel('general').id}/messages`;

@@ -27,3 +27,8 @@ export class ManualClock implements Clock {
     this.#nowMs += ms;
   }
 }
+
+/** A time as Discord writes it in payloads: ISO 8601 with microseconds and `+00:00`. */
+export function discordTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
+}

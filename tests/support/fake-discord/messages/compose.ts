@@ -4,12 +4,13 @@ import {
   type APIMessage,
   type APIMessageInteraction,
   type APIMessageInteractionMetadata,
+  type APIMessageReference,
   type APIMessageTopLevelComponent,
   type APIUser,
   MessageFlags,
   type MessageType,
 } from 'discord.js';
-import type { Clock } from '../clock.js';
+import { type Clock, discordTimestamp } from '../clock.js';
 import type { RecordedFile } from '../http/request-log.js';
 import type { SnowflakeGenerator } from '../snowflake.js';
 import { type AttachmentReference, fileIndex, type MessageFields } from './payload.js';
@@ -131,6 +132,7 @@ export interface NewMessage {
   readonly applicationId?: string;
   readonly interactionMetadata?: APIMessageInteractionMetadata;
   readonly interaction?: APIMessageInteraction;
+  readonly messageReference?: APIMessageReference;
 }
 
 /** A message object as Discord returns it from a create (REST) or sends in MESSAGE_CREATE. */
@@ -141,7 +143,7 @@ export function composeMessage(input: NewMessage, context: ComposeContext): APIM
     channel_id: input.channelId,
     author: input.author,
     content: fields.content ?? '',
-    timestamp: new Date(context.clock.now()).toISOString().replace('Z', '+00:00'),
+    timestamp: discordTimestamp(context.clock.now()),
     edited_timestamp: null,
     tts: fields.tts ?? false,
     mention_everyone: false,
@@ -154,6 +156,7 @@ export function composeMessage(input: NewMessage, context: ComposeContext): APIM
     type: input.type,
     flags: input.flags as MessageFlags,
     ...(fields.nonce != null ? { nonce: fields.nonce } : {}),
+    ...(input.messageReference ? { message_reference: input.messageReference } : {}),
     ...(input.webhookId !== undefined ? { webhook_id: input.webhookId } : {}),
     ...(input.applicationId !== undefined ? { application_id: input.applicationId } : {}),
     ...(input.interactionMetadata ? { interaction_metadata: input.interactionMetadata } : {}),
@@ -189,8 +192,6 @@ export function applyEdit(
         : ((fields.components ?? []) as APIMessageTopLevelComponent[]),
     attachments,
     flags: nextFlags as MessageFlags,
-    edited_timestamp: wasLoading
-      ? message.edited_timestamp
-      : new Date(context.clock.now()).toISOString().replace('Z', '+00:00'),
+    edited_timestamp: wasLoading ? message.edited_timestamp : discordTimestamp(context.clock.now()),
   };
 }

@@ -2,6 +2,7 @@ import {
   type APIMessage,
   type APIMessageInteraction,
   type APIMessageInteractionMetadata,
+  type APIMessageReference,
   type APIUser,
   GatewayDispatchEvents,
   GatewayIntentBits,
@@ -37,6 +38,7 @@ export interface CreateMessageInput {
   readonly applicationId?: string;
   readonly interactionMetadata?: APIMessageInteractionMetadata;
   readonly interaction?: APIMessageInteraction;
+  readonly messageReference?: APIMessageReference;
 }
 
 /** MESSAGE_CREATE and MESSAGE_UPDATE carry the guild and the author's member; only with GUILD_MESSAGES. */

@@ -26,6 +26,15 @@ const messageFields = z.looseObject({
   enforce_nonce: z.boolean().nullish(),
   sticker_ids: z.array(z.string()).max(3).optional(),
   poll: z.looseObject({}).optional(),
+  message_reference: z
+    .looseObject({
+      type: z.number().int().optional(),
+      message_id: z.string().optional(),
+      channel_id: z.string().optional(),
+      guild_id: z.string().optional(),
+      fail_if_not_exists: z.boolean().optional(),
+    })
+    .nullish(),
 });
 
 export type MessageFields = z.output<typeof messageFields>;

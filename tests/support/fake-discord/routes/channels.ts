@@ -1,4 +1,4 @@
-import { MessageType, PermissionFlagsBits } from 'discord.js';
+import { MessageReferenceType, MessageType, PermissionFlagsBits } from 'discord.js';
 import { discordErrors } from '../http/errors.js';
 import type { RouteRequest, Router } from '../http/router.js';
 import { createMessage, deleteMessage, editMessage } from '../messages/operations.js';
@@ -53,16 +53,33 @@ export function registerChannelRoutes(router: Router, state: FakeState): void {
       if (earlier) return { status: 200, body: earlier.message };
     }
 
-    const replying =
-      typeof (request.json as { message_reference?: unknown } | undefined)?.message_reference === 'object';
+    // A reply points at a message; Discord fills in the channel and guild when they are left out.
+    const reference = fields.message_reference;
+    const replyTo = reference?.message_id ? state.messages.get(reference.message_id) : undefined;
+    if (reference?.message_id && !replyTo && reference.fail_if_not_exists !== false) {
+      throw discordErrors.invalidField(
+        ['message_reference'],
+        'MESSAGE_REFERENCE_UNKNOWN_MESSAGE',
+        'Unknown message',
+      );
+    }
+    const messageReference = replyTo
+      ? {
+          type: MessageReferenceType.Default,
+          message_id: replyTo.message.id,
+          channel_id: replyTo.message.channel_id,
+          guild_id: scope.guild.guild.id,
+        }
+      : undefined;
     const created = createMessage(state, {
       channelId: scope.channel.id,
       guildId: scope.guild.guild.id,
       author: state.world.botUser,
-      type: replying ? MessageType.Reply : MessageType.Default,
+      type: messageReference ? MessageType.Reply : MessageType.Default,
       fields,
       uploads: request.files,
       allowEphemeral: false,
+      ...(messageReference ? { messageReference } : {}),
     });
     return { status: 200, body: created.message };
   });

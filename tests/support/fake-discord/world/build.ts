@@ -19,7 +19,7 @@ import {
   type RoleFlags,
   type UserFlags,
 } from 'discord.js';
-import type { Clock } from '../clock.js';
+import { type Clock, discordTimestamp } from '../clock.js';
 import {
   DEFAULT_BOT_PERMISSIONS,
   DEFAULT_EVERYONE_PERMISSIONS,
@@ -163,7 +163,7 @@ function buildChannel(
 function buildGuild(input: FakeGuildInput, context: BuildContext): WorldGuild {
   const id = input.id ?? context.ids.next();
   const name = input.name ?? 'Nightmask Test Guild';
-  const joinedAt = new Date(context.clock.now()).toISOString();
+  const joinedAt = discordTimestamp(context.clock.now());
 
   // Roles: @everyone shares the guild's id and sits at position 0; Discord puts a bot's managed
   // role above the roles that existed when it joined.
