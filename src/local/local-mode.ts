@@ -1,6 +1,16 @@
 import type { Config } from '../config/config.js';
+import { GeneratorClient } from '../generate/client.js';
 import type { Logger } from '../log/logger.js';
+import { NightlyScheduler } from '../schedule/nightly.js';
+import { openStore } from '../store/index.js';
 import { TrainerSupervisor } from '../trainer/supervisor.js';
+
+/** The next nightly post as `YYYY-MM-DD at ISO instant`, for the start-up log line. */
+function formatNext(slot: { night: string; at: number } | null): string | null {
+  return slot ? `${slot.night} (${new Date(slot.at).toISOString()})` : null;
+}
+
+import { fileNightlyPoster, LOCAL_GUILD_ID } from './nightly-file.js';
 
 /**
  * The embedded default: everything the bot does, without Discord. The trainer runs in the background
@@ -9,27 +19,47 @@ import { TrainerSupervisor } from '../trainer/supervisor.js';
  */
 export async function runLocalMode(config: Config, logger: Logger): Promise<void> {
   const log = logger.child({ subsystem: 'local' });
+  const store = openStore(config.paths.databaseFile, logger.child({ subsystem: 'store' }));
+  const settings = store.guilds.update(LOCAL_GUILD_ID, {
+    time: config.nightly.time,
+    timeZone: config.nightly.timeZone,
+    seasonStart: config.nightly.seasonStart,
+    enabled: true,
+  });
+  if (!settings.ok) throw new Error(`nightly settings: ${settings.error.message}`);
+
+  const trainer = new TrainerSupervisor({ logger });
+  const generator = new GeneratorClient({ logger });
+  const nightly = new NightlyScheduler({
+    store,
+    logger: logger.child({ subsystem: 'nightly' }),
+    keepAlive: true,
+    post: fileNightlyPoster({ outputDir: config.paths.outputDir, generator, logger: log }),
+  });
+
   log.info(
     {
       dataset: config.paths.datasetDir,
       yourImages: config.paths.imagesDir,
       checkpoints: config.paths.checkpointsDir,
       samples: config.paths.samplesDir,
-      nightly: config.paths.outputDir,
-      nightlyTime: config.nightly.time,
-      timeZone: config.nightly.timeZone,
+      nightly: `${config.paths.outputDir}/nightly`,
+      nightlyAt: `${config.nightly.time} ${config.nightly.timeZone}`,
+      nextNightly: formatNext(nightly.nextSlotFor(LOCAL_GUILD_ID)),
     },
-    'local mode (no DISCORD_TOKEN): training in the background; sample grids, checkpoints and nightly masks go to these folders',
+    'local mode (no DISCORD_TOKEN): training in the background; checkpoints, sample grids and nightly masks go to these folders',
   );
-
-  const trainer = new TrainerSupervisor({ logger });
   trainer.on('sample', ({ step, path }) => log.info({ step, path }, 'new sample grid'));
   trainer.start();
+  await nightly.start();
 
   await new Promise<void>((resolve) => {
     const stop = async (signal: string) => {
       log.info({ signal }, 'stopping: the trainer saves a checkpoint first');
+      await nightly.stop();
       await trainer.stop();
+      await generator.close();
+      store.close();
       resolve();
     };
     process.once('SIGINT', () => void stop('SIGINT'));
