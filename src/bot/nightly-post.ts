@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import {
+  ChannelType,
+  type Client,
+  DiscordAPIError,
+  PermissionFlagsBits,
+  type REST,
+  Routes,
+} from 'discord.js';
+import type { GeneratorClient } from '../generate/client.js';
+import type { Logger } from '../log/logger.js';
+import type { Night, PostFn } from '../schedule/post.js';
+import type { Store } from '../store/index.js';
+import { masksMessage } from './mask-message.js';
+
+/** The permissions a nightly post needs in its channel, with the names moderators see. */
+const NEEDED = [
+  [PermissionFlagsBits.ViewChannel, 'View Channel'],
+  [PermissionFlagsBits.SendMessages, 'Send Messages'],
+  [PermissionFlagsBits.AttachFiles, 'Attach Files'],
+  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+] as const;
+
+// Channels that no longer exist or that the bot cannot see.
+const GONE_CODES = new Set([10003, 50001]);
+
+/** A nightly mask is a little stranger than the usual one. */
+export const NIGHTLY_WEIRDNESS = 1.25;
+
+/** The seed of a server's mask for a night: the same on every attempt, different every night. */
+export function nightlySeed(guildId: string, nightDate: string): number {
+  return createHash('sha256').update(`${guildId}:${nightDate}`).digest().readUInt32BE(0);
+}
+
+export function nightlyCaption(night: Night): string {
+  return night.isFinale
+    ? `🎃 **Happy Halloween!** The last nightmare of the season. ${night.countdown}`
+    : `🌘 **Tonight's nightmare.** ${night.countdown}.`;
+}
+
+/**
+ * Delivers a night to Discord: checks the channel and the bot's permissions there before drawing
+ * anything, then posts with the night's nonce and `enforce_nonce`, so that a retry after a crash
+ * between sending and confirming gets the first message back instead of posting twice.
+ */
+export function discordNightlyPoster(deps: {
+  client: Client;
+  rest: REST;
+  generator: GeneratorClient;
+  store: Store;
+  logger: Logger;
+}): PostFn {
+  return async (guildId, night) => {
+    const channelId = deps.store.guilds.get(guildId)?.channelId;
+    if (!channelId) return { kind: 'skipped', reason: 'no-channel' };
+
+    let channel: Awaited<ReturnType<Client['channels']['fetch']>>;
+    try {
+      channel = await deps.client.channels.fetch(channelId);
+    } catch (err) {
+      if (err instanceof DiscordAPIError && GONE_CODES.has(Number(err.code))) {
+        return { kind: 'skipped', reason: 'channel-gone' };
+      }
+      throw err;
+    }
+    if (
+      !channel ||
+      channel.isDMBased() ||
+      !channel.isTextBased() ||
+      channel.type === ChannelType.GuildVoice
+    ) {
+      return { kind: 'skipped', reason: 'channel-gone' };
+    }
+    const me = deps.client.user;
+    const permissions = me ? channel.permissionsFor(me) : null;
+    const missing = NEEDED.filter(([flag]) => !permissions?.has(flag)).map(([, name]) => name);
+    if (missing.length > 0)
+      return { kind: 'skipped', reason: 'missing-permissions', detail: missing.join(', ') };
+
+    const seed = nightlySeed(guildId, night.nightDate);
+    const drawn = await deps.generator.masks([{ seed, weirdness: NIGHTLY_WEIRDNESS }], 512);
+    const message = masksMessage(drawn.masks, { content: nightlyCaption(night), step: drawn.step });
+    const sent = (await deps.rest.post(Routes.channelMessages(channelId), {
+      body: { ...message.body, nonce: night.nonce, enforce_nonce: true },
+      files: message.files,
+    })) as { id: string };
+    deps.logger.info(
+      { guildId, channelId, nightDate: night.nightDate, messageId: sent.id },
+      'nightly nightmare posted',
+    );
+    return { kind: 'posted', messageId: sent.id };
+  };
+}
