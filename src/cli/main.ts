@@ -5,6 +5,7 @@ import { ConfigError } from '../config/config.js';
 import { packageVersion } from '../util/package-info.js';
 import { registerBenchCommand } from './bench.js';
 import { registerDatasetCommands } from './dataset.js';
+import { registerDeployCommand } from './deploy-commands.js';
 import { registerDoctorCommand } from './doctor.js';
 import { UsageError } from './errors.js';
 import { registerGenerateCommand } from './generate.js';
@@ -29,6 +30,7 @@ registerGenerateCommand(program);
 registerDatasetCommands(program);
 registerBenchCommand(program);
 registerDoctorCommand(program);
+registerDeployCommand(program);
 
 try {
   await program.parseAsync(process.argv);

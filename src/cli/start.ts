@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { runBot } from '../bot/run-bot.js';
 import { loadConfig } from '../config/config.js';
 import { runLocalMode } from '../local/local-mode.js';
 import { createLogger } from '../log/logger.js';
@@ -13,6 +14,7 @@ export function registerStartCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger();
-      await runLocalMode(config, logger);
+      if (config.discord.token) await runBot(config, logger);
+      else await runLocalMode(config, logger);
     });
 }

@@ -1,0 +1,154 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ActionRowBuilder,
+  AttachmentBuilder,
+  ButtonBuilder,
+  type ButtonInteraction,
+  ButtonStyle,
+  type ChatInputCommandInteraction,
+  EmbedBuilder,
+  InteractionContextType,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+} from 'discord.js';
+import type { SlashCommand } from '../src/bot/command.js';
+import type { BotContext } from '../src/bot/context.js';
+import { humanDuration, UserFacingError } from '../src/bot/errors.js';
+import { audit, requireModerator } from '../src/bot/permissions.js';
+import { readStatus } from '../src/trainer/status-file.js';
+
+const data = new SlashCommandBuilder()
+  .setName('train')
+  .setDescription('How the mask GAN is learning, and (for moderators) steering it')
+  // Moderator-only by default; a server admin may open the command to everyone in the server's
+  // integration settings, and then `status` works for all while the rest is still checked here.
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((s) =>
+    s.setName('status').setDescription('Step, speed, losses, backend and the latest sample grid'),
+  )
+  .addSubcommand((s) => s.setName('pause').setDescription('Pause training (masks are still served)'))
+  .addSubcommand((s) => s.setName('resume').setDescription('Resume training'))
+  .addSubcommand((s) =>
+    s
+      .setName('retrain')
+      .setDescription('Retrain: fine-tune on new data, or start over from scratch')
+      .addStringOption((o) =>
+        o
+          .setName('mode')
+          .setDescription('finetune keeps what it learned; scratch starts over')
+          .setRequired(true)
+          .addChoices(
+            { name: 'fine-tune on the current data', value: 'finetune' },
+            { name: 'from scratch', value: 'scratch' },
+          ),
+      ),
+  )
+  .toJSON();
+
+async function status(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const p = ctx.trainer.progress ?? (await readStatus(ctx.config.paths.modelsDir));
+  if (!p) {
+    await interaction.editReply('🌱 The trainer is starting up; no numbers yet. Ask again in a minute.');
+    return;
+  }
+  const since = p.lastCheckpoint ? humanDuration(ctx.now() - Date.parse(p.lastCheckpoint.at)) : 'none yet';
+  const state = !ctx.trainer.running ? '⚠️ restarting' : p.paused ? '⏸️ paused' : '▶️ training';
+  const embed = new EmbedBuilder()
+    .setTitle(`Mask GAN: ${state}`)
+    .setColor(0x6a0dad)
+    .addFields(
+      { name: 'Step', value: String(p.step), inline: true },
+      { name: 'Speed', value: `${p.imagesPerSecond.toFixed(2)} images/s`, inline: true },
+      { name: 'Backend', value: `${p.backend} (${p.device})`, inline: true },
+      {
+        name: 'Losses',
+        value: `D ${p.discriminatorLoss.toFixed(3)} · G ${p.generatorLoss.toFixed(3)}`,
+        inline: true,
+      },
+      { name: 'Model', value: `${p.sizePx} px, width ${p.width}, batch ${p.batchSize}`, inline: true },
+      {
+        name: 'Last checkpoint',
+        value: p.lastCheckpoint ? `step ${p.lastCheckpoint.step}, ${since} ago` : since,
+        inline: true,
+      },
+    )
+    .setFooter({ text: `${p.datasetImages} training images` });
+  const files: AttachmentBuilder[] = [];
+  const grid = await readFile(join(ctx.config.paths.samplesDir, 'latest.png')).catch(() => undefined);
+  if (grid) {
+    files.push(new AttachmentBuilder(grid, { name: 'latest-samples.png' }));
+    embed.setImage('attachment://latest-samples.png');
+  }
+  await interaction.editReply({ embeds: [embed], files });
+}
+
+async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const sub = interaction.options.getSubcommand(true);
+  if (sub === 'status') return status(interaction, ctx);
+  requireModerator(interaction, ctx);
+
+  if (sub === 'pause' || sub === 'resume') {
+    if (!ctx.trainer.send({ type: sub }))
+      throw new UserFacingError('trainer-down', 'The trainer is restarting; try again shortly.');
+    audit(ctx, interaction, `train.${sub}`);
+    await interaction.editReply(
+      sub === 'pause' ? '⏸️ Training paused. Masks are still served.' : '▶️ Training resumed.',
+    );
+    return;
+  }
+
+  const mode = interaction.options.getString('mode', true);
+  if (mode === 'finetune') {
+    if (!ctx.trainer.send({ type: 'retrain', mode: 'finetune' })) {
+      throw new UserFacingError('trainer-down', 'The trainer is restarting; try again shortly.');
+    }
+    audit(ctx, interaction, 'train.retrain', { mode });
+    await interaction.editReply('🔁 Fine-tuning on the current data set, keeping what the GAN has learned.');
+    return;
+  }
+  // Starting over throws away days of training: ask first, and only the asker may confirm.
+  const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder()
+      .setCustomId(`train:scratch-confirm:${interaction.user.id}`)
+      .setLabel('Yes, start over')
+      .setStyle(ButtonStyle.Danger),
+    new ButtonBuilder()
+      .setCustomId(`train:scratch-cancel:${interaction.user.id}`)
+      .setLabel('Cancel')
+      .setStyle(ButtonStyle.Secondary),
+  );
+  await interaction.editReply({
+    content:
+      '⚠️ Retrain from scratch? Everything the GAN has learned is set aside (checkpoints already saved stay on disk).',
+    components: [row],
+  });
+}
+
+async function button(interaction: ButtonInteraction, ctx: BotContext): Promise<void> {
+  const [, action, askerId] = interaction.customId.split(':');
+  if (interaction.user.id !== askerId) {
+    throw new UserFacingError('not-yours', 'Only the moderator who asked can answer this.');
+  }
+  requireModerator(interaction, ctx);
+  if (action === 'scratch-cancel') {
+    await interaction.update({ content: 'Cancelled: training goes on as before.', components: [] });
+    return;
+  }
+  if (!ctx.trainer.send({ type: 'retrain', mode: 'scratch' })) {
+    throw new UserFacingError('trainer-down', 'The trainer is restarting; try again shortly.');
+  }
+  audit(ctx, interaction, 'train.retrain', { mode: 'scratch' });
+  await interaction.update({
+    content: '🌱 Retraining from scratch. The first new checkpoint comes in a few minutes.',
+    components: [],
+  });
+}
+
+export const command: SlashCommand = {
+  data,
+  execute,
+  button,
+  ephemeral: (i) => i.options.getSubcommand(false) !== 'status',
+};
