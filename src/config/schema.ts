@@ -24,7 +24,7 @@ export function isTimeZone(zone: string): boolean {
 export const envSchema = z.object({
   DISCORD_TOKEN: z.preprocess(
     blankAsUnset,
-    z.string().min(50, 'that is too short to be a bot token').optional(),
+    z.string().regex(/^\S+$/, 'a bot token has no spaces; copy it again from the Bot page').optional(),
   ),
   DISCORD_CLIENT_ID: z.preprocess(blankAsUnset, snowflake.optional()),
   DISCORD_DEV_GUILD_ID: z.preprocess(blankAsUnset, snowflake.optional()),
