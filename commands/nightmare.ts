@@ -41,12 +41,22 @@ const data = new SlashCommandBuilder()
           .setName('zone')
           .setDescription('IANA time zone, like Europe/London or America/New_York')
           .setRequired(true),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('season_start')
+          .setDescription('First night of the season, MM-DD (default 10-01); it ends on Halloween'),
       ),
   )
   .addSubcommand((s) => s.setName('off').setDescription('Stop posting nightly nightmares here'))
   .addSubcommand((s) => s.setName('now').setDescription("Post tonight's nightmare now, if it is not out yet"))
   .addSubcommand((s) => s.setName('status').setDescription('Channel, time, the next post and the season'))
   .toJSON();
+
+/** A server that never chose a season start gets the one in SEASON_START. */
+function seasonDefault(ctx: BotContext, guildId: string): { seasonStart?: string } {
+  return ctx.store.guilds.get(guildId)?.seasonStart ? {} : { seasonStart: ctx.config.nightly.seasonStart };
+}
 
 function describe(settings: GuildSettings | null, ctx: BotContext, guildId: string): string {
   if (!settings?.channelId) return 'No channel is set yet. Choose one with `/nightmare channel`.';
@@ -88,7 +98,11 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   }
   if (sub === 'channel') {
     const channel = interaction.options.getChannel('channel', true);
-    const saved = ctx.store.guilds.update(guildId, { channelId: channel.id, enabled: true });
+    const saved = ctx.store.guilds.update(guildId, {
+      channelId: channel.id,
+      enabled: true,
+      ...seasonDefault(ctx, guildId),
+    });
     if (!saved.ok) throw new UserFacingError('bad-setting', saved.error.message);
     ctx.nightly?.reschedule(guildId);
     audit(ctx, interaction, 'nightmare.channel', { channelId: channel.id });
@@ -100,7 +114,13 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
   if (sub === 'time') {
     const time = interaction.options.getString('time', true).trim();
     const zone = interaction.options.getString('zone', true).trim();
-    const saved = ctx.store.guilds.update(guildId, { time, timeZone: zone, enabled: true });
+    const seasonStart = interaction.options.getString('season_start')?.trim();
+    const saved = ctx.store.guilds.update(guildId, {
+      time,
+      timeZone: zone,
+      enabled: true,
+      ...(seasonStart ? { seasonStart } : seasonDefault(ctx, guildId)),
+    });
     if (!saved.ok) throw new UserFacingError('bad-setting', saved.error.message);
     ctx.nightly?.reschedule(guildId);
     audit(ctx, interaction, 'nightmare.time', { time, zone });
