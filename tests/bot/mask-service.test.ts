@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { MaskService } from '../../src/bot/mask-service.js';
+import type { GeneratorClient } from '../../src/generate/client.js';
+import type { LatentRef } from '../../src/generate/mask-id.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { openStore } from '../../src/store/index.js';
+
+/** A generator whose answers the test releases one at a time. */
+function heldGenerator() {
+  const waiting: Array<() => void> = [];
+  const generator = {
+    masks: (refs: LatentRef[]) =>
+      new Promise((resolve) => {
+        waiting.push(() =>
+          resolve({
+            ok: true,
+            id: 1,
+            checkpointId: 'step-000000001-0123abcd',
+            step: 1,
+            masks: refs.map((r) => ({
+              id: `step-000000001-0123abcd.${r.seed}.w1`,
+              ref: r,
+              png: new Uint8Array([1, 2, 3]),
+            })),
+          }),
+        );
+      }),
+  } as unknown as GeneratorClient;
+  return { generator, release: () => waiting.shift()?.(), pending: () => waiting.length };
+}
+
+function fakeRest() {
+  const calls: Array<{ method: string; route: string; body: { content?: string } }> = [];
+  return {
+    calls,
+    rest: {
+      patch: async (route: string, init: { body: { content?: string } }) =>
+        void calls.push({ method: 'PATCH', route, body: init.body }),
+      post: async (route: string, init: { body: { content?: string } }) =>
+        void calls.push({ method: 'POST', route, body: init.body }),
+    },
+  };
+}
+
+function interaction(userId: string, now: number) {
+  const edits: string[] = [];
+  return {
+    edits,
+    value: {
+      user: { id: userId },
+      guildId: 'g1',
+      channelId: 'c1',
+      token: `token-${userId}`,
+      createdTimestamp: now,
+      editReply: async (content: string) => void edits.push(content),
+    },
+  };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 10));
+
+describe('mask queue', () => {
+  it('given three users, then the waiting ones see their place and it is updated as the line moves', async () => {
+    const now = 1_000_000;
+    const store = openStore(':memory:', silentLogger, { now: () => now });
+    const { generator, release } = heldGenerator();
+    const { rest, calls } = fakeRest();
+    const service = new MaskService({
+      store,
+      generator,
+      rest: rest as never,
+      applicationId: 'app',
+      logger: silentLogger,
+      now: () => now,
+    });
+    const [a, b, c] = ['a', 'b', 'c'].map((u) => interaction(u, now));
+    const request = { kind: 'masks' as const, refs: [{ seed: 1, weirdness: 1 }], outPx: 64, intro: 'hi' };
+
+    await service.submit(a?.value as never, request);
+    await tick();
+    await service.submit(b?.value as never, request);
+    await service.submit(c?.value as never, request);
+    expect(a?.edits).toEqual(['🕯️ Drawing your nightmare…']);
+    expect(b?.edits).toEqual(["⏳ You're #1 in line for a mask…"]);
+    expect(c?.edits).toEqual(["⏳ You're #2 in line for a mask…"]);
+
+    release();
+    await tick();
+    // a's masks went to a's reply; c moved up to first in line.
+    expect(calls.find((x) => x.route.includes('token-a'))?.body.content).toBe('hi');
+    expect(calls.filter((x) => x.route.includes('token-c')).map((x) => x.body.content)).toEqual([
+      "⏳ You're #1 in line for a mask…",
+    ]);
+    release();
+    await tick();
+    release();
+    await tick();
+    expect(calls.filter((x) => x.body.content === 'hi')).toHaveLength(3);
+    await service.stop();
+    store.close();
+  });
+
+  it('given a user with a request in line, a full queue, or a cooldown, then each is refused with when to retry', async () => {
+    let now = 5_000_000;
+    const store = openStore(':memory:', silentLogger, {
+      now: () => now,
+      queue: { maxPending: 1, cooldownMs: 60_000 },
+    });
+    const { generator, release } = heldGenerator();
+    const { rest } = fakeRest();
+    const service = new MaskService({
+      store,
+      generator,
+      rest: rest as never,
+      applicationId: 'app',
+      logger: silentLogger,
+      now: () => now,
+    });
+    const request = { kind: 'masks' as const, refs: [{ seed: 1, weirdness: 1 }], outPx: 64, intro: 'hi' };
+
+    await service.submit(interaction('a', now).value as never, request);
+    await tick();
+    await service.submit(interaction('b', now).value as never, request);
+    await expect(service.submit(interaction('b', now).value as never, request)).rejects.toMatchObject({
+      code: 'already-pending',
+    });
+    await expect(service.submit(interaction('c', now).value as never, request)).rejects.toMatchObject({
+      code: 'busy',
+      message: expect.stringMatching(/Try again in \d/),
+    });
+    release();
+    await tick();
+    release();
+    await tick();
+    now += 1000;
+    await expect(service.submit(interaction('a', now).value as never, request)).rejects.toMatchObject({
+      code: 'cooldown',
+      message: expect.stringMatching(/in 59 s/),
+    });
+    await service.stop();
+    store.close();
+  });
+
+  it('given a reply whose 15 minutes have run out, then the masks are posted to the channel instead', async () => {
+    let now = 9_000_000;
+    const store = openStore(':memory:', silentLogger, { now: () => now });
+    const { generator, release } = heldGenerator();
+    const { rest, calls } = fakeRest();
+    const service = new MaskService({
+      store,
+      generator,
+      rest: rest as never,
+      applicationId: 'app',
+      logger: silentLogger,
+      now: () => now,
+    });
+    await service.submit(interaction('a', now).value as never, {
+      kind: 'masks',
+      refs: [{ seed: 1, weirdness: 1 }],
+      outPx: 64,
+      intro: 'hi',
+    });
+    await tick();
+    now += 16 * 60_000;
+    release();
+    await tick();
+    const delivered = calls.find((x) => x.body.content?.includes('hi'));
+    expect(delivered).toMatchObject({
+      method: 'POST',
+      route: '/channels/c1/messages',
+      body: { content: '<@a> hi' },
+    });
+    await service.stop();
+    store.close();
+  });
+});
