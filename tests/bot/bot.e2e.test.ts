@@ -93,7 +93,7 @@ describe('slash commands against a fake Discord', () => {
     );
     expect((edit.json as { content: string }).content).toMatch(/Only moderators/);
     expect(fake.originalResponse(id)?.flags).toBe(64);
-    expect(bot.ctx.store.audit.list(fake.guild().id)).toEqual([]);
+    expect(bot.ctx.store.audit.list(fake.guild().guild.id)).toEqual([]);
   });
 
   it('given a mask button pressed after the bot restarted, then it still draws a new mask', async () => {
