@@ -69,8 +69,9 @@ disposeGan(gan);
 
 await deployCommands(config);
 const bot = await startBot(config, logger, { trainer: true });
-// Let the trainer build its data set and get going, so the masks are drawn under training load.
-await new Promise((r) => setTimeout(r, 15_000));
+// Wait until the trainer has built its data set and reported a step, so masks are drawn under training load.
+const trainingSince = Date.now();
+while (!bot.ctx.trainer.progress && Date.now() - trainingSince < 180_000) await new Promise((r) => setTimeout(r, 500));
 
 const ack: number[] = [];
 const full: number[] = [];
