@@ -31,7 +31,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
   program
     .command('dataset')
     .description(
-      'Build the demo training set from emoji art installed with nightmask (Noto, optionally more)',
+      'build the demo training set from emoji art installed with nightmask (Noto, optionally more)',
     )
     .option('--size <px>', 'training image size in pixels', sizePx, 64)
     .option('--twemoji', 'add Twemoji art (CC BY 4.0)', false)
@@ -59,7 +59,7 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
 
   program
     .command('ingest')
-    .description('Build the training set from your own pictures (the files are only read, never changed)')
+    .description('build the training set from your own pictures (the files are only read, never changed)')
     .argument('<folder>', 'folder of pictures; subfolders are included, hidden files skipped')
     .option('--size <px>', 'training image size in pixels', sizePx, 64)
     .addOption(

@@ -18,7 +18,7 @@ dotenv.config({ quiet: true });
 const program = new Command('nightmask')
   .version(packageVersion)
   .description(
-    'A Discord bot that grows its own Halloween masks: it trains a GAN in the background, answers /mask,\n' +
+    'A Discord bot that grows its own Halloween masks: it trains a GAN in the background, answers /mask, ' +
       'and posts a nightly nightmare up to Halloween. Without DISCORD_TOKEN it runs in local mode.',
   )
   .showHelpAfterError('(run with --help for usage)')
