@@ -4,6 +4,7 @@ import { createGan, disposeGan } from '../gan/gan.js';
 import { Rng } from '../gan/random.js';
 import { trainStep } from '../gan/step.js';
 import { tf } from '../gan/tf.js';
+import { nativeStatus } from '../native/register.js';
 
 export interface TrainBenchOptions {
   res: 32 | 64 | 128;
@@ -17,6 +18,8 @@ export interface TrainBenchResult {
   engine: string;
   backend: string;
   device: string;
+  /** Threads the native kernels' BLAS used; null on other backends. */
+  threads: number | null;
   res: number;
   width: number;
   batch: number;
@@ -67,6 +70,7 @@ export async function benchTrainStep(
     engine: `tfjs-${tf.version.tfjs}`,
     backend: backend.name,
     device: backend.device,
+    threads: backend.name === 'native' ? (nativeStatus().threads ?? null) : null,
     res: options.res,
     width: options.width,
     batch: options.batch,

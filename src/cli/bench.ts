@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { selectBackend } from '../backend/select.js';
+import { type BackendPreference, selectBackend } from '../backend/select.js';
 import { benchTrainStep } from '../bench/train-step.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../log/logger.js';
@@ -25,7 +25,17 @@ export function registerBenchCommand(program: Command): void {
     .option('--batch <n>', 'batch size', intOption(1, 1024), 32)
     .option('--steps <n>', 'timed steps', intOption(1, 10_000), 5)
     .option('--warmup <n>', 'untimed steps first', intOption(0, 100), 1)
-    .option('--backend <name>', 'auto, tensorflow or cpu (default: NIGHTMASK_BACKEND)')
+    .option('--backend <name>', 'auto, tensorflow, native or cpu (default: NIGHTMASK_BACKEND)', (v) => {
+      if (!['auto', 'tensorflow', 'native', 'cpu'].includes(v)) {
+        throw new Error(`--backend must be auto, tensorflow, native or cpu; got '${v}'`);
+      }
+      return v as BackendPreference;
+    })
+    .option(
+      '--threads <n>',
+      'threads for the native kernels (default: every core this process may use)',
+      intOption(1, 256),
+    )
     .action(
       async (opts: {
         res: 32 | 64 | 128;
@@ -33,12 +43,14 @@ export function registerBenchCommand(program: Command): void {
         batch: number;
         steps: number;
         warmup: number;
-        backend?: string;
+        backend?: BackendPreference;
+        threads?: number;
       }) => {
         const config = loadConfig();
         const logger = createLogger({ level: 'error' });
-        const preference = (opts.backend ?? config.training.backend) as 'auto' | 'tensorflow' | 'cpu';
-        const backend = await selectBackend(preference, logger);
+        const preference = opts.backend ?? config.training.backend;
+        const threads = opts.threads === undefined ? {} : { threads: opts.threads };
+        const backend = await selectBackend(preference, logger, 'training', threads);
         const result = await benchTrainStep(opts, backend);
         console.log(JSON.stringify(result));
       },
