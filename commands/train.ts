@@ -74,7 +74,7 @@ async function status(interaction: ChatInputCommandInteraction, ctx: BotContext)
         inline: true,
       },
     )
-    .setFooter({ text: `${p.datasetImages} training images` });
+    .setFooter({ text: `${p.trainImages} training images (${p.datasetImages - p.trainImages} held out)` });
   const files: AttachmentBuilder[] = [];
   const grid = await readFile(join(ctx.config.paths.samplesDir, 'latest.png')).catch(() => undefined);
   if (grid) {

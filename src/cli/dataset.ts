@@ -1,10 +1,12 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
+import { loadConfig } from '../config/config.js';
 import { buildDemoDataset } from '../dataset/demo.js';
 import { DatasetError } from '../dataset/errors.js';
 import { DEFAULT_MAX_PIXELS, type IngestReport, ingestFolder, QUARANTINE_FILE } from '../dataset/ingest.js';
 import { SIZE_PX_RANGE } from '../dataset/options.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { plannedSizePx } from '../trainer/run-setup.js';
 
 /** What the dataset commands print to and log with; the main CLI and tests may pass their own. */
 export interface DatasetCommandDeps {
@@ -13,7 +15,17 @@ export interface DatasetCommandDeps {
   print?: (line: string) => void;
 }
 
-const DEFAULT_OUT = 'data/dataset';
+/** Fills in the flags left out: the configured dataset folder and the size the trainer will use. */
+async function withDefaults<T extends { size?: number; out?: string }>(
+  flags: T,
+): Promise<T & { size: number; out: string }> {
+  const config = loadConfig();
+  const size = flags.size ?? (await plannedSizePx(config));
+  return { ...flags, size, out: flags.out ?? config.paths.datasetDir };
+}
+
+/** Fewer images than this and a GAN mostly learns to copy them. */
+const FEW_IMAGES = 200;
 
 /** The quarantined files listed on screen; quarantine.json holds them all. */
 const LISTED_QUARANTINE = 20;
@@ -33,13 +45,18 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
     .description(
       'build the demo training set from emoji art installed with nightmask (Noto, optionally more)',
     )
-    .option('--size <px>', 'training image size in pixels', sizePx, 64)
+    .option(
+      '--size <px>',
+      'training image size in pixels (default: the size the trainer will train at)',
+      sizePx,
+    )
     .option('--twemoji', 'add Twemoji art (CC BY 4.0)', false)
     .option('--fluent3d', 'add Fluent Emoji 3D art (MIT)', false)
-    .option('--out <dir>', 'dataset folder to write', DEFAULT_OUT)
+    .option('--out <dir>', 'dataset folder to write (default: the dataset folder under NIGHTMASK_DATA_DIR)')
     .option('--limit <n>', 'render at most this many images (for a quick try)', wholeNumber('--limit'))
-    .action(async (options: DemoFlags, command: Command) => {
+    .action(async (flags: DemoFlags, command: Command) => {
       try {
+        const options = await withDefaults(flags);
         const result = await buildDemoDataset({
           outDir: options.out,
           sizePx: options.size,
@@ -61,7 +78,11 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
     .command('ingest')
     .description('build the training set from your own pictures (the files are only read, never changed)')
     .argument('<folder>', 'folder of pictures; subfolders are included, hidden files skipped')
-    .option('--size <px>', 'training image size in pixels', sizePx, 64)
+    .option(
+      '--size <px>',
+      'training image size in pixels (default: the size the trainer will train at)',
+      sizePx,
+    )
     .addOption(
       new Option('--fit <mode>', 'crop to a centred square, or pad the whole picture with grey')
         .choices(['crop', 'pad'])
@@ -78,9 +99,10 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
       'refuse pictures whose shorter side is smaller (default: half of --size)',
       wholeNumber('--min-side'),
     )
-    .option('--out <dir>', 'dataset folder to write', DEFAULT_OUT)
-    .action(async (folder: string, options: IngestFlags, command: Command) => {
+    .option('--out <dir>', 'dataset folder to write (default: the dataset folder under NIGHTMASK_DATA_DIR)')
+    .action(async (folder: string, flags: IngestFlags, command: Command) => {
       try {
+        const options = await withDefaults(flags);
         const report = await ingestFolder({
           srcDir: folder,
           outDir: options.out,
@@ -95,6 +117,14 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
         );
         printReport(report, print);
         if (report.quarantined.length > 0) print(`  full list: ${options.out}/${QUARANTINE_FILE}`);
+        if (report.used < FEW_IMAGES) {
+          print(
+            `  note: ${report.used} images is few; a GAN wants a few hundred at least, a few thousand is better.`,
+          );
+        }
+        print(
+          '  The trainer uses it from its next start; a running bot takes it with /train retrain mode:finetune.',
+        );
       } catch (err) {
         if (err instanceof DatasetError && err.code === 'nothing-usable') {
           printReport(err.details.report as IngestReport, print);
@@ -105,19 +135,19 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
 }
 
 interface DemoFlags {
-  size: number;
+  size?: number;
   twemoji: boolean;
   fluent3d: boolean;
-  out: string;
+  out?: string;
   limit?: number;
 }
 
 interface IngestFlags {
-  size: number;
+  size?: number;
   fit: 'crop' | 'pad';
   maxPixels: number;
   minSide?: number;
-  out: string;
+  out?: string;
 }
 
 function printReport(report: IngestReport, print: (line: string) => void): void {

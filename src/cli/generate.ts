@@ -1,13 +1,51 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadLatestCheckpoint, readCheckpoint } from '../checkpoint/store.js';
-import { loadConfig } from '../config/config.js';
+import { selectBackend } from '../backend/select.js';
+import {
+  findCheckpointById,
+  type LoadedCheckpoint,
+  loadLatestCheckpoint,
+  readCheckpoint,
+} from '../checkpoint/store.js';
+import { type Config, loadConfig } from '../config/config.js';
 import { WEIRDNESS_RANGE } from '../gan/latent.js';
-import { generateMasks } from '../generate/generate.js';
-import { MAX_SEED, randomSeed } from '../generate/mask-id.js';
+import { MaskPainter } from '../generate/generate.js';
+import { type LatentRef, MAX_SEED, parseMaskId, randomSeed } from '../generate/mask-id.js';
 import { createLogger } from '../log/logger.js';
 import { intOption, numberOption, UsageError } from './errors.js';
+
+interface GenerateFlags {
+  count: number;
+  seed?: number;
+  weirdness: number;
+  size: number;
+  out: string;
+  checkpoint?: string;
+  id?: string;
+}
+
+/** `--checkpoint` takes a checkpoint id (`step-000001200-1a2b3c4d`) or a checkpoint folder. */
+async function chooseCheckpoint(config: Config, wanted: string | undefined): Promise<LoadedCheckpoint> {
+  const logger = createLogger({ level: 'error' });
+  if (wanted === undefined) {
+    const latest = await loadLatestCheckpoint(config.paths.checkpointsDir, logger);
+    if (latest) return latest;
+    throw new UsageError(
+      `there is no checkpoint in ${config.paths.checkpointsDir} yet. Start training with 'npm start' ` +
+        "or 'npx nightmask train --minutes 10' and try again once it has saved one.",
+    );
+  }
+  const byId = await findCheckpointById(config.paths.checkpointsDir, wanted);
+  if (byId) return byId;
+  if (/^step-\d{9}-[0-9a-f]{8}$/.test(wanted)) {
+    throw new UsageError(
+      `checkpoint ${wanted} is no longer in ${config.paths.checkpointsDir}: old checkpoints are pruned ` +
+        '(the newest three are kept, and those the bot has served masks from).',
+    );
+  }
+  return readCheckpoint(resolve(wanted));
+}
 
 export function registerGenerateCommand(program: Command): void {
   program
@@ -27,41 +65,46 @@ export function registerGenerateCommand(program: Command): void {
     )
     .option('--size <px>', 'output size in pixels (upscaled with sharp)', intOption(16, 2048), 512)
     .option('-o, --out <dir>', 'folder to write into', 'out/masks')
-    .option('--checkpoint <dir>', 'a checkpoint folder to use instead of the latest')
-    .action(
-      async (opts: {
-        count: number;
-        seed?: number;
-        weirdness: number;
-        size: number;
-        out: string;
-        checkpoint?: string;
-      }) => {
-        const config = loadConfig();
-        const logger = createLogger({ level: 'warn' });
-        const loaded = opts.checkpoint
-          ? await readCheckpoint(resolve(opts.checkpoint))
-          : await loadLatestCheckpoint(config.paths.checkpointsDir, logger);
-        if (!loaded) {
-          throw new UsageError(
-            `there is no checkpoint in ${config.paths.checkpointsDir} yet. Start training with 'npm start' ` +
-              "or 'npx nightmask train --minutes 10' and try again once it has saved one.",
-          );
+    .option('--checkpoint <id-or-dir>', 'a checkpoint id or folder to use instead of the latest')
+    .option(
+      '--id <mask-id>',
+      "draw exactly this mask again (the id is in its file name and in the bot's footer)",
+    )
+    .action(async (opts: GenerateFlags) => {
+      const config = loadConfig();
+      await selectBackend(config.training.backend, createLogger({ level: 'error' }), 'generating');
+
+      let refs: LatentRef[];
+      let checkpointId = opts.checkpoint;
+      if (opts.id !== undefined) {
+        const mask = parseMaskId(opts.id);
+        if (!mask) {
+          throw new UsageError(`'${opts.id}' is not a mask id; they look like step-000001200-1a2b3c4d.42.w1`);
         }
+        const { checkpointId: fromId, ...ref } = mask;
+        checkpointId = fromId;
+        refs = [ref];
+      } else {
         const first = opts.seed ?? randomSeed();
-        const seeds = Array.from({ length: opts.count }, (_, i) => (first + i) % (MAX_SEED + 1));
-        const masks = await generateMasks(loaded, { seeds, weirdness: opts.weirdness, outPx: opts.size });
-        const out = resolve(opts.out);
-        await mkdir(out, { recursive: true });
-        for (const mask of masks) {
-          const path = join(out, `${mask.id}.png`);
-          await writeFile(path, mask.png);
-          console.log(path);
-        }
-        console.error(
-          `wrote ${masks.length} mask(s) from ${loaded.manifest.id} (step ${loaded.manifest.step}), ` +
-            `seeds ${first}..${seeds.at(-1)}, weirdness ${opts.weirdness}, ${opts.size} px`,
-        );
-      },
-    );
+        refs = Array.from({ length: opts.count }, (_, i) => ({
+          seed: (first + i) % (MAX_SEED + 1),
+          weirdness: opts.weirdness,
+        }));
+      }
+
+      const loaded = await chooseCheckpoint(config, checkpointId);
+      const painter = new MaskPainter(loaded);
+      const masks = await painter.masks(refs, opts.size);
+      painter.dispose();
+      const out = resolve(opts.out);
+      await mkdir(out, { recursive: true });
+      for (const mask of masks) {
+        const path = join(out, `${mask.id}.png`);
+        await writeFile(path, mask.png);
+        console.log(path);
+      }
+      console.error(
+        `wrote ${masks.length} mask(s) from ${loaded.manifest.id} (step ${loaded.manifest.step}) at ${opts.size} px`,
+      );
+    });
 }

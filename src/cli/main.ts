@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import dotenv from 'dotenv';
+import { CheckpointError } from '../checkpoint/errors.js';
 import { ConfigError } from '../config/config.js';
+import { DatasetError } from '../dataset/errors.js';
 import { packageVersion } from '../util/package-info.js';
 import { registerBenchCommand } from './bench.js';
 import { registerDatasetCommands } from './dataset.js';
@@ -41,6 +43,10 @@ try {
   } else if (err instanceof UsageError || err instanceof ConfigError) {
     console.error(`nightmask: ${err.message}`);
     process.exitCode = 2;
+  } else if (err instanceof CheckpointError || err instanceof DatasetError) {
+    // Bad files rather than bad code: say which file and what is wrong with it, without a stack.
+    console.error(`nightmask: ${err.message}${err instanceof CheckpointError ? ` (${err.path})` : ''}`);
+    process.exitCode = 1;
   } else {
     console.error('nightmask: unexpected error:', err);
     process.exitCode = 1;

@@ -4,6 +4,7 @@ import { selectBackend } from '../backend/select.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../log/logger.js';
 import { ensureDataset } from '../trainer/dataset-source.js';
+import { lockModelsDir, TrainerLockedError } from '../trainer/lock.js';
 import { resumePoint } from '../trainer/run-setup.js';
 import { writeStatus } from '../trainer/status-file.js';
 import { Trainer } from '../trainer/trainer.js';
@@ -25,6 +26,9 @@ export function registerTrainCommand(program: Command): void {
         );
       }
       const config = loadConfig();
+      const unlock = await lockModelsDir(config.paths.modelsDir).catch((err: unknown) => {
+        throw err instanceof TrainerLockedError ? new UsageError(err.message) : err;
+      });
       const logger = createLogger({ level: process.env.NIGHTMASK_LOG_LEVEL ?? 'warn' }).child({
         subsystem: 'train',
       });
@@ -75,6 +79,7 @@ export function registerTrainCommand(program: Command): void {
       const grid = await trainer.writeSampleGrid();
       await writeStatus(config.paths.modelsDir, trainer.progress(false));
       trainer.dispose();
+      await unlock();
       console.error(
         `${interrupted ? 'interrupted' : 'done'}: step ${info.step}, checkpoint ${info.path}, sample grid ${grid}`,
       );

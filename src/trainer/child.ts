@@ -8,6 +8,7 @@ import { selectBackend } from '../backend/select.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../log/logger.js';
 import { ensureDataset } from './dataset-source.js';
+import { lockModelsDir } from './lock.js';
 import { type ChildMessage, isParentMessage, type ParentMessage } from './protocol.js';
 import { freshGanConfig, resumePoint } from './run-setup.js';
 import { writeStatus } from './status-file.js';
@@ -37,6 +38,7 @@ process.on('disconnect', () => (stopping = true));
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const unlock = await lockModelsDir(config.paths.modelsDir);
   const backend = await selectBackend(config.training.backend, logger);
   const { ganConfig, loaded } = await resumePoint(config, backend, logger);
   let dataset = await ensureDataset(config.paths, ganConfig.sizePx, logger);
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
   await report(true);
   send({ type: 'stopped', step: trainer.step });
   trainer.dispose();
+  await unlock();
 }
 
 main().then(

@@ -14,7 +14,9 @@ export interface TrainerProgress {
   sizePx: number;
   width: number;
   batchSize: number;
+  /** Images in the dataset cache, and how many of them are in the training split (the rest are held out). */
   datasetImages: number;
+  trainImages: number;
   paused: boolean;
   lastCheckpoint?: { step: number; id: string; path: string; at: string };
   lastSample?: { step: number; path: string; at: string };

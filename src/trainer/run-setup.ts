@@ -1,5 +1,7 @@
-import { type BackendChoice, defaultModelSize } from '../backend/select.js';
-import { type LoadedCheckpoint, loadLatestCheckpoint } from '../checkpoint/store.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type BackendChoice, defaultModelSize, probeBackends } from '../backend/select.js';
+import { type LoadedCheckpoint, listCheckpoints, loadLatestCheckpoint } from '../checkpoint/store.js';
 import type { Config } from '../config/config.js';
 import { defaultGanConfig, type GanConfig, parseGanConfig } from '../gan/config.js';
 import type { Logger } from '../log/logger.js';
@@ -16,6 +18,31 @@ export function freshGanConfig(training: Config['training'], backend: BackendCho
     width: training.width === 'auto' ? auto.width : training.width,
     batchSize: training.batchSize === 'auto' ? auto.batchSize : training.batchSize,
   });
+}
+
+/**
+ * The image size the trainer will train at: the latest checkpoint's, else the configured one, else
+ * what 'auto' gives the backend that would be chosen. Datasets are built at this size by default,
+ * so that the trainer does not have to rebuild them.
+ */
+export async function plannedSizePx(config: Config): Promise<number> {
+  const latest = (await listCheckpoints(config.paths.checkpointsDir)).at(-1);
+  if (latest) {
+    try {
+      const manifest = JSON.parse(await readFile(join(latest.path, 'checkpoint.json'), 'utf8')) as {
+        config?: { sizePx?: number };
+      };
+      if (manifest.config?.sizePx) return manifest.config.sizePx;
+    } catch {
+      // A damaged newest checkpoint: fall through to the configuration.
+    }
+  }
+  if (config.training.sizePx !== 'auto') return config.training.sizePx;
+  const preference = config.training.backend;
+  const pick = probeBackends(preference).find(
+    (c) => c.available && (preference === 'auto' || c.name === preference),
+  );
+  return defaultModelSize({ name: pick?.name ?? 'cpu', gpu: pick?.device?.includes('GPU') ?? false }).sizePx;
 }
 
 /**

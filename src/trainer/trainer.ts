@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendChoice } from '../backend/select.js';
 import { restoreGan, snapshotGan } from '../checkpoint/gan-io.js';
@@ -19,6 +19,8 @@ import type { TrainerProgress } from './protocol.js';
 
 export interface TrainerSettings {
   checkpointsDir: string;
+  /** Where losses.jsonl goes. */
+  modelsDir: string;
   samplesDir: string;
   backend: BackendChoice;
   seed: number;
@@ -48,6 +50,7 @@ export class Trainer {
   private losses = { discriminator: Number.NaN, generator: Number.NaN };
   private tensorBaseline: number | undefined;
   private leakWarned = false;
+  private lastLossLogAt = 0;
   private info: Pick<TrainerProgress, 'lastCheckpoint' | 'lastSample'> = {};
 
   private constructor(
@@ -117,6 +120,7 @@ export class Trainer {
     const rate = this.gan.config.batchSize / seconds;
     this.imagesPerSecond = this.imagesPerSecond === 0 ? rate : 0.9 * this.imagesPerSecond + 0.1 * rate;
     this.watchTensors();
+    await this.logLosses();
 
     const now = this.now();
     const { checkpointEverySteps, checkpointEveryMs, sampleEverySteps, sampleEveryMs } = this.settings;
@@ -209,7 +213,8 @@ export class Trainer {
       sizePx: this.gan.config.sizePx,
       width: this.gan.config.width,
       batchSize: this.gan.config.batchSize,
-      datasetImages: this.sampler.size,
+      datasetImages: this.dataset.manifest.count,
+      trainImages: this.sampler.size,
       paused,
       ...this.info,
       updatedAt: new Date(this.now()).toISOString(),
@@ -218,6 +223,25 @@ export class Trainer {
 
   dispose(): void {
     disposeGan(this.gan);
+  }
+
+  /**
+   * Appends the step's losses and speed to losses.jsonl: every step while steps are slow, at most
+   * every few seconds once they are fast, so the file grows by a few MB a day at most.
+   */
+  private async logLosses(): Promise<void> {
+    const now = this.now();
+    if (now - this.lastLossLogAt < 5000 && this.step % 100 !== 0) return;
+    this.lastLossLogAt = now;
+    const line = {
+      step: this.step,
+      at: new Date(now).toISOString(),
+      discriminatorLoss: this.losses.discriminator,
+      generatorLoss: this.losses.generator,
+      imagesPerSecond: Math.round(this.imagesPerSecond * 100) / 100,
+    };
+    await mkdir(this.settings.modelsDir, { recursive: true });
+    await appendFile(join(this.settings.modelsDir, 'losses.jsonl'), `${JSON.stringify(line)}\n`);
   }
 
   /** Tensors must not pile up between steps; a leak would end the run out of memory days later. */
