@@ -31,12 +31,41 @@ export function createAdam(
   return { ...options, epsilon: 1e-8, step: 0, m, v };
 }
 
+/** The constants of one update, bias corrections included. */
+export interface AdamStepConstants {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  stepSize: number;
+  vScale: number;
+}
+
+/**
+ * A backend's fused update of one parameter and its moments (the native kernels install one). It returns
+ * false for anything it does not handle, and the tf ops below then do that parameter.
+ */
+export type FusedAdamStep = (
+  p: Variable,
+  g: Tensor,
+  m: Variable,
+  v: Variable,
+  c: AdamStepConstants,
+) => boolean;
+
+let fusedStep: FusedAdamStep | null = null;
+
+/** Installs (or, with null, removes) the fused update used while its backend is active. */
+export function setFusedAdamStep(step: FusedAdamStep | null): void {
+  fusedStep = step;
+}
+
 /** Applies one update from gradients keyed by stable name, then disposes the gradients. */
 export function adamUpdate(state: AdamState, net: Net, grads: Map<string, Tensor>): void {
   state.step += 1;
   const { beta1, beta2, epsilon } = state;
   const stepSize = state.learningRate / (1 - beta1 ** state.step);
   const vScale = 1 / Math.sqrt(1 - beta2 ** state.step);
+  const constants = { beta1, beta2, epsilon, stepSize, vScale };
 
   tf.tidy(() => {
     for (const [name, g] of grads) {
@@ -44,6 +73,7 @@ export function adamUpdate(state: AdamState, net: Net, grads: Map<string, Tensor
       const m = state.m.get(name);
       const v = state.v.get(name);
       if (!p || !m || !v) throw new Error(`Adam has no state for parameter '${name}'`);
+      if (fusedStep?.(p, g, m, v, constants)) continue;
       m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
       v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
       const denom = tf.add(tf.mul(tf.sqrt(v), vScale), epsilon);

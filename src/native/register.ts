@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
+import { setFusedAdamStep } from '../gan/adam.js';
 import { tf } from '../gan/tf.js';
+import { nativeAdamStep } from './adam.js';
 import { type AddonLoad, loadAddon, type NativeAddon } from './addon.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, fusedConv2d } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
@@ -61,6 +63,7 @@ export function enableNativeKernels(options: { threads?: number; load?: AddonLoa
   addon.setThreads(threads);
   if (!status.enabled) {
     for (const kernel of NATIVE_KERNELS) register(kernel, addon);
+    setFusedAdamStep(nativeAdamStep(addon));
   }
   const kernels = [...stock.keys()];
   status = { enabled: true, blas: addon.info().blas, threads, kernels };
@@ -74,6 +77,7 @@ export function disableNativeKernels(): void {
     tf.registerKernel(config);
   }
   stock.clear();
+  setFusedAdamStep(null);
   status = { enabled: false, kernels: [] };
 }
 
