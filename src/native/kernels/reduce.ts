@@ -53,6 +53,6 @@ export const reduceKernels: NativeKernel[] = [
   reduceKernel('Mean', ReduceOp.Mean, 'axis'),
   reduceKernel('Prod', ReduceOp.Prod, 'axis'),
   reduceKernel('Max', ReduceOp.Max, 'reductionIndices'),
-  reduceKernel('Min', ReduceOp.Min, 'reductionIndices'),
+  reduceKernel('Min', ReduceOp.Min, 'axis'),
   tile,
 ];
