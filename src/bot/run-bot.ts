@@ -87,11 +87,12 @@ export async function startBot(
 export async function runBot(config: Config, logger: Logger): Promise<void> {
   const bot = await startBot(config, logger);
   await new Promise<void>((resolve) => {
+    // stop() is idempotent, so a second Ctrl-C waits for the same clean stop instead of killing it.
     const onSignal = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'signal received');
       void bot.stop().then(resolve);
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 }

@@ -150,6 +150,15 @@ export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
     throw new CheckpointError('weights.bin does not match its checksum: the file is damaged', path);
   }
 
+  // The checksum covers weights.bin only: the manifest's own map of it is checked here.
+  for (const t of manifest.tensors) {
+    const elements = t.shape.reduce((a, b) => a * b, 1);
+    if (t.byteLength !== elements * 4 || t.offset + t.byteLength > weights.byteLength) {
+      const where = `bytes ${t.offset}..${t.offset + t.byteLength} of ${weights.byteLength}`;
+      throw new CheckpointError(`tensor '${t.name}' of shape [${t.shape}] does not fit ${where}`, path);
+    }
+  }
+
   const tensors = new Map<string, { shape: number[]; values: Float32Array }>();
   for (const t of manifest.tensors) {
     // Copy into an aligned buffer: Float32Array views need offsets that are multiples of 4.

@@ -19,6 +19,7 @@ interface DoctorReport {
   config: {
     ok: boolean;
     problems: string[];
+    warnings: string[];
     discord: 'local mode (no DISCORD_TOKEN)' | 'bot mode' | 'unknown';
   };
 }
@@ -66,6 +67,7 @@ async function diagnose(): Promise<DoctorReport> {
     config: {
       ok: problems.length === 0,
       problems,
+      warnings: [],
       discord: config ? (config.discord.token ? 'bot mode' : 'local mode (no DISCORD_TOKEN)') : 'unknown',
     },
   };
@@ -93,6 +95,9 @@ async function diagnose(): Promise<DoctorReport> {
   for (const path of [config.paths.dataDir, config.paths.modelsDir]) {
     report.disk.push({ path, freeGiB: await freeGiB(path) });
   }
+  report.config.warnings = [...config.warnings];
+  // Data and checkpoint problems found above count too.
+  report.config.ok = report.config.problems.length === 0;
   return report;
 }
 
@@ -127,6 +132,7 @@ function printHuman(r: DoctorReport): void {
   for (const d of r.disk) console.log(`disk: ${d.freeGiB ?? '?'} GiB free for ${d.path}`);
   console.log(`\nconfig: ${r.config.discord}`);
   for (const p of r.config.problems) console.log(`  -- ${p}`);
+  for (const w of r.config.warnings) console.log(`  !  ${w}`);
   if (r.config.ok) console.log('  ok  no problems found');
 }
 

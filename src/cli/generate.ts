@@ -20,7 +20,7 @@ interface GenerateFlags {
   seed?: number;
   weirdness: number;
   size: number;
-  out: string;
+  out?: string;
   checkpoint?: string;
   id?: string;
 }
@@ -60,11 +60,12 @@ export function registerGenerateCommand(program: Command): void {
     .option(
       '-w, --weirdness <w>',
       `${WEIRDNESS_RANGE.min} (tame) to ${WEIRDNESS_RANGE.max} (strange); 1 is what it learned`,
-      numberOption(WEIRDNESS_RANGE.min, WEIRDNESS_RANGE.max),
+      // Two decimals are plenty, and keep the value readable in mask ids (no '1e-7').
+      (v: string) => Math.round(numberOption(WEIRDNESS_RANGE.min, WEIRDNESS_RANGE.max)(v) * 100) / 100,
       1,
     )
     .option('--size <px>', 'output size in pixels (upscaled with sharp)', intOption(16, 2048), 512)
-    .option('-o, --out <dir>', 'folder to write into', 'out/masks')
+    .option('-o, --out <dir>', 'folder to write into (default: masks/ under NIGHTMASK_OUTPUT_DIR)')
     .option('--checkpoint <id-or-dir>', 'a checkpoint id or folder to use instead of the latest')
     .option(
       '--id <mask-id>',
@@ -96,7 +97,7 @@ export function registerGenerateCommand(program: Command): void {
       const painter = new MaskPainter(loaded);
       const masks = await painter.masks(refs, opts.size);
       painter.dispose();
-      const out = resolve(opts.out);
+      const out = opts.out === undefined ? join(config.paths.outputDir, 'masks') : resolve(opts.out);
       await mkdir(out, { recursive: true });
       for (const mask of masks) {
         const path = join(out, `${mask.id}.png`);

@@ -14,6 +14,7 @@ export function registerStartCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger();
+      for (const warning of config.warnings) logger.warn(warning);
       if (config.discord.token) await runBot(config, logger);
       else await runLocalMode(config, logger);
     });

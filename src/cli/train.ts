@@ -32,6 +32,7 @@ export function registerTrainCommand(program: Command): void {
       const logger = createLogger({ level: process.env.NIGHTMASK_LOG_LEVEL ?? 'warn' }).child({
         subsystem: 'train',
       });
+      for (const warning of config.warnings) console.error(`warning: ${warning}`);
       const backend = await selectBackend(config.training.backend, logger);
       console.error(`training on ${backend.name} (${backend.device})`);
       const { ganConfig, loaded } = await resumePoint(config, backend, logger);

@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { type Env, envSchema } from './schema.js';
+import { ENV_PREFIXES, type Env, envSchema, SECRET_VARIABLES } from './schema.js';
 
 /** nightmask's configuration, read once from the environment, validated, then frozen. Units in names. */
 export interface Config {
@@ -23,7 +23,7 @@ export interface Config {
     databaseFile: string;
   }>;
   readonly training: Readonly<{
-    backend: 'auto' | 'tensorflow' | 'cpu';
+    backend: 'auto' | 'tensorflow' | 'native' | 'cpu';
     sizePx: 'auto' | 32 | 64 | 128;
     width: 'auto' | number;
     batchSize: 'auto' | number;
@@ -34,6 +34,8 @@ export interface Config {
     sampleEveryMs: number;
   }>;
   readonly nightly: Readonly<{ time: string; timeZone: string; seasonStart: string }>;
+  /** Things that do not stop start-up but deserve a line in the log: likely typos in variable names. */
+  readonly warnings: readonly string[];
 }
 
 /** A configuration that cannot start, with one line per bad variable saying what to do. */
@@ -52,7 +54,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '?');
-        const found = env[name] === undefined ? 'it is not set' : `found '${env[name]}'`;
+        const found =
+          env[name] === undefined
+            ? 'it is not set'
+            : SECRET_VARIABLES.has(name)
+              ? 'its value is not shown'
+              : `found '${env[name]}'`;
         return `${name}: ${issue.message}; ${found}. Fix it in .env (see .env.example) or the environment.`;
       }),
     );
@@ -102,7 +109,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       timeZone: e.NIGHTLY_TIMEZONE ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
       seasonStart: e.SEASON_START,
     },
+    warnings: unknownVariables(env),
   });
+}
+
+/** Variables that look like ours but are not read: `NIGHTMASK_SIZE=48` when NIGHTMASK_SIZE_PX was meant. */
+function unknownVariables(env: NodeJS.ProcessEnv): string[] {
+  const known = new Set(Object.keys(envSchema.shape));
+  return Object.keys(env)
+    .filter((name) => ENV_PREFIXES.some((p) => name.startsWith(p)) && !known.has(name))
+    .map((name) => `${name} is set but nightmask does not read it; is it a typo? (see .env.example)`);
 }
 
 function deepFreeze<T extends object>(value: T): T {

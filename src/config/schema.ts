@@ -1,12 +1,39 @@
 import { z } from 'zod';
+import { checkSeasonStart } from '../store/validate.js';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'expected a Discord id: 17 to 20 digits');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected a 24-hour time like '21:00'");
-const monthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "expected a date like '10-01'");
+const monthDay = z.string().superRefine((value, ctx) => {
+  const checked = checkSeasonStart(value);
+  if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.error.message });
+});
 const timeZone = z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/London');
 const blankAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const positiveInt = z.coerce.number().int().positive();
-const autoOr = <T extends z.ZodType>(schema: T) => z.union([z.literal('auto'), schema]).default('auto');
+
+/** A whole number in a range, with one message that says what is accepted. */
+const intIn = (min: number, max: number) =>
+  z.coerce
+    .number({ message: `expected a whole number from ${min} to ${max}` })
+    .refine(
+      (n) => Number.isInteger(n) && n >= min && n <= max,
+      `expected a whole number from ${min} to ${max}`,
+    );
+const positiveNumber = z.coerce
+  .number({ message: 'expected a number above 0' })
+  .positive('expected a number above 0');
+
+/** 'auto' or a whole number in a range. */
+const autoOrInt = (min: number, max: number) =>
+  z
+    .string()
+    .default('auto')
+    .transform((v, ctx) => {
+      if (v === 'auto') return 'auto' as const;
+      const n = Number(v);
+      if (Number.isInteger(n) && n >= min && n <= max) return n;
+      ctx.addIssue({ code: 'custom', message: `expected auto or a whole number from ${min} to ${max}` });
+      return z.NEVER;
+    });
 
 export function isTimeZone(zone: string): boolean {
   try {
@@ -16,6 +43,9 @@ export function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/** Variables whose values are secrets: errors name them but never repeat what was found. */
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DISCORD_TOKEN']);
 
 /**
  * Every environment variable nightmask reads, with its default. `.env.example` documents the same
@@ -36,18 +66,38 @@ export const envSchema = z.object({
   NIGHTMASK_OUTPUT_DIR: z.preprocess(blankAsUnset, z.string().default('out')),
   NIGHTMASK_DATABASE: z.preprocess(blankAsUnset, z.string().optional()),
 
-  NIGHTMASK_BACKEND: z.preprocess(blankAsUnset, z.enum(['auto', 'tensorflow', 'cpu']).default('auto')),
+  NIGHTMASK_BACKEND: z.preprocess(
+    blankAsUnset,
+    z
+      .enum(['auto', 'tensorflow', 'native', 'cpu'], { message: 'expected auto, tensorflow, native or cpu' })
+      .default('auto'),
+  ),
   NIGHTMASK_SIZE_PX: z.preprocess(
     blankAsUnset,
-    autoOr(z.coerce.number().pipe(z.union([z.literal(32), z.literal(64), z.literal(128)]))),
+    z
+      .enum(['auto', '32', '64', '128'], { message: 'expected auto, 32, 64 or 128' })
+      .default('auto')
+      .transform((v) => (v === 'auto' ? v : (Number(v) as 32 | 64 | 128))),
   ),
-  NIGHTMASK_WIDTH: z.preprocess(blankAsUnset, autoOr(positiveInt.max(256))),
-  NIGHTMASK_BATCH: z.preprocess(blankAsUnset, autoOr(positiveInt.min(2).max(512))),
-  NIGHTMASK_SEED: z.preprocess(blankAsUnset, z.coerce.number().int().nonnegative().default(1)),
-  NIGHTMASK_CHECKPOINT_EVERY_STEPS: z.preprocess(blankAsUnset, positiveInt.default(1000)),
-  NIGHTMASK_CHECKPOINT_EVERY_MINUTES: z.preprocess(blankAsUnset, z.coerce.number().positive().default(3)),
-  NIGHTMASK_SAMPLE_EVERY_STEPS: z.preprocess(blankAsUnset, positiveInt.default(500)),
-  NIGHTMASK_SAMPLE_EVERY_MINUTES: z.preprocess(blankAsUnset, z.coerce.number().positive().default(3)),
+  NIGHTMASK_WIDTH: z.preprocess(blankAsUnset, autoOrInt(4, 256)),
+  NIGHTMASK_BATCH: z.preprocess(blankAsUnset, autoOrInt(2, 512)),
+  NIGHTMASK_SEED: z.preprocess(blankAsUnset, intIn(0, 2 ** 31 - 1).default(1)),
+  NIGHTMASK_CHECKPOINT_EVERY_STEPS: z.preprocess(blankAsUnset, intIn(1, 1e9).default(1000)),
+  NIGHTMASK_CHECKPOINT_EVERY_MINUTES: z.preprocess(blankAsUnset, positiveNumber.default(3)),
+  NIGHTMASK_SAMPLE_EVERY_STEPS: z.preprocess(blankAsUnset, intIn(1, 1e9).default(500)),
+  NIGHTMASK_SAMPLE_EVERY_MINUTES: z.preprocess(blankAsUnset, positiveNumber.default(3)),
+  NIGHTMASK_LOG_LEVEL: z.preprocess(
+    blankAsUnset,
+    z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+        message: 'expected trace, debug, info, warn, error, fatal or silent',
+      })
+      .default('info'),
+  ),
+  NIGHTMASK_LOG_FORMAT: z.preprocess(
+    blankAsUnset,
+    z.enum(['json', 'pretty'], { message: "expected 'json' or 'pretty'" }).optional(),
+  ),
 
   NIGHTLY_TIME: z.preprocess(blankAsUnset, hhmm.default('21:00')),
   NIGHTLY_TIMEZONE: z.preprocess(blankAsUnset, timeZone.optional()),
@@ -55,3 +105,6 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** Prefixes of the variables nightmask reads; an unknown one with these prefixes is likely a typo. */
+export const ENV_PREFIXES = ['DISCORD_', 'NIGHTMASK_', 'NIGHTLY_', 'SEASON_'] as const;

@@ -62,8 +62,15 @@ export async function runLocalMode(config: Config, logger: Logger): Promise<void
       store.close();
       resolve();
     };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
+    // A second Ctrl-C while stopping must not cut the checkpoint short: it is noted and ignored.
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) return log.warn({ signal }, 'already stopping; waiting for the checkpoint');
+      stopping = true;
+      void stop(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
   log.info('stopped cleanly');
 }

@@ -10,7 +10,9 @@ export type { Logger };
  * `NIGHTMASK_LOG_LEVEL` is read here, before configuration, so that config errors can be logged too.
  */
 export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
-  const level = options.level ?? process.env.NIGHTMASK_LOG_LEVEL ?? 'info';
+  // An invalid level falls back to info here; the configuration check then reports it properly.
+  const wanted = options.level ?? process.env.NIGHTMASK_LOG_LEVEL ?? 'info';
+  const level = wanted in pino.levels.values || wanted === 'silent' ? wanted : 'info';
   const redact = { paths: ['token', '*.token', 'config.discordToken', 'discordToken'], censor: '[redacted]' };
   const base = { level, redact, base: { pid: process.pid } };
   if (options.destination) return pino(base, options.destination);

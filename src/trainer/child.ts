@@ -5,17 +5,21 @@
  */
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { selectBackend } from '../backend/select.js';
-import { loadConfig } from '../config/config.js';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { DatasetError } from '../dataset/errors.js';
 import { createLogger } from '../log/logger.js';
 import { ensureDataset } from './dataset-source.js';
-import { lockModelsDir } from './lock.js';
+import { lockModelsDir, TrainerLockedError } from './lock.js';
 import { type ChildMessage, isParentMessage, type ParentMessage } from './protocol.js';
 import { freshGanConfig, resumePoint } from './run-setup.js';
 import { writeStatus } from './status-file.js';
 import { Trainer } from './trainer.js';
 
 const logger = createLogger().child({ subsystem: 'trainer' });
-const send = (message: ChildMessage) => process.send?.(message);
+// The parent may be gone (a second Ctrl-C ends it at once): then there is no one to tell.
+const send = (message: ChildMessage) => {
+  if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
+};
 
 let stopping = false;
 let paused = false;
@@ -101,8 +105,10 @@ main().then(
     process.exitCode = 0;
   },
   (err: unknown) => {
-    logger.fatal({ err }, 'trainer failed');
-    send({ type: 'fatal', message: (err as Error).message });
+    const permanent =
+      err instanceof DatasetError || err instanceof TrainerLockedError || err instanceof ConfigError;
+    logger.fatal({ err, permanent }, 'trainer failed');
+    send({ type: 'fatal', message: (err as Error).message, permanent });
     process.exitCode = 1;
     process.disconnect?.();
   },

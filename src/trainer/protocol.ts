@@ -36,7 +36,8 @@ export type ChildMessage =
   | { type: 'checkpoint'; step: number; id: string; path: string }
   | { type: 'sample'; step: number; path: string }
   | { type: 'stopped'; step: number }
-  | { type: 'fatal'; message: string };
+  /** `permanent`: restarting will not help (bad data, a locked folder); a person must fix something. */
+  | { type: 'fatal'; message: string; permanent: boolean };
 
 const parentTypes = new Set(['checkpoint', 'pause', 'resume', 'retrain', 'stop']);
 

@@ -42,6 +42,7 @@ export class TrainerSupervisor extends EventEmitter<SupervisorEvents> {
   private stopping = false;
   private startedAt = 0;
   private lastExit: { code: number | null; signal: NodeJS.Signals | null; at: string } | undefined;
+  private gaveUpReason: string | undefined;
   private readonly logger: Logger;
 
   constructor(private readonly options: SupervisorOptions) {
@@ -62,6 +63,11 @@ export class TrainerSupervisor extends EventEmitter<SupervisorEvents> {
 
   get running(): boolean {
     return this.child !== undefined;
+  }
+
+  /** Set when training stopped for a reason a restart cannot fix; the rest of the process goes on. */
+  get stoppedBecause(): string | undefined {
+    return this.gaveUpReason;
   }
 
   /** Why the child last exited, for `/train status` while it restarts. */
@@ -123,15 +129,27 @@ export class TrainerSupervisor extends EventEmitter<SupervisorEvents> {
     } else if (message.type === 'sample') {
       this.emit('sample', { step: message.step, path: message.path });
     } else if (message.type === 'fatal') {
-      this.logger.error({ reason: message.message }, 'trainer reported a fatal error');
+      this.logger.error(
+        { reason: message.message, permanent: message.permanent },
+        'trainer reported a fatal error',
+      );
+      if (message.permanent) this.gaveUpReason = message.message;
     }
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     this.child = undefined;
     this.lastExit = { code, signal, at: new Date().toISOString() };
-    if (this.stopping) {
-      this.logger.info({ code, signal }, 'trainer process exited');
+    if (this.stopping || this.gaveUpReason) {
+      if (this.gaveUpReason) {
+        this.logger.error(
+          { reason: this.gaveUpReason },
+          'training has stopped and will not restart until this is fixed and nightmask is restarted; ' +
+            'masks are still served from the last checkpoint',
+        );
+      } else {
+        this.logger.info({ code, signal }, 'trainer process exited');
+      }
       this.emit('exit', { code, signal, restartInMs: undefined });
       return;
     }

@@ -115,6 +115,11 @@ export class Trainer {
     const [d, g] = await Promise.all([losses.discriminator.data(), losses.generator.data()]);
     tf.dispose([losses.discriminator, losses.generator]);
     this.losses = { discriminator: d[0] as number, generator: g[0] as number };
+    if (!Number.isFinite(this.losses.discriminator) || !Number.isFinite(this.losses.generator)) {
+      // Nothing after this step is worth keeping: no checkpoint is written, and the restarted
+      // trainer resumes from the last one, which was saved before the losses went bad.
+      throw new Error(`training diverged at step ${this.step}: the losses are not finite (${d[0]}, ${g[0]})`);
+    }
 
     const seconds = Math.max(1e-6, (this.now() - started) / 1000);
     const rate = this.gan.config.batchSize / seconds;

@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,6 +108,17 @@ describe('checkpoint store', () => {
     await writeFile(join(newest.path, 'weights.bin'), 'torn');
     const loaded = await loadLatestCheckpoint(dir);
     expect(loaded?.manifest.step).toBe(1);
+    disposeGan(gan);
+  });
+
+  it('given a manifest whose tensor map points past weights.bin, then the checkpoint is refused, not zero-filled', async () => {
+    const gan = await trained(1);
+    const info = await writeCheckpoint(dir, draft(gan), await snapshotGan(gan));
+    const path = join(info.path, 'checkpoint.json');
+    const manifest = JSON.parse(await readFile(path, 'utf8'));
+    manifest.tensors[3].offset = 1e9;
+    await writeFile(path, JSON.stringify(manifest));
+    await expect(readCheckpoint(info.path)).rejects.toThrow(/does not fit bytes 1000000000\.\./);
     disposeGan(gan);
   });
 

@@ -31,6 +31,38 @@ describe('configuration', () => {
     expect(text).toMatch(/NIGHTLY_TIMEZONE: .*IANA/);
   });
 
+  it('given values of the wrong kind, then each message lists what is accepted and no secret is echoed', () => {
+    const env = {
+      NIGHTMASK_WIDTH: '3',
+      NIGHTMASK_BATCH: '0',
+      NIGHTMASK_SEED: '1.5',
+      NIGHTMASK_LOG_LEVEL: 'verbose',
+      SEASON_START: '11-15',
+      DISCORD_TOKEN: 'has a space',
+    };
+    const problems = (() => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    })();
+    expect(problems).toHaveLength(6);
+    expect(problems.join('\n')).toMatch(/NIGHTMASK_WIDTH: expected auto or a whole number from 4 to 256/);
+    expect(problems.join('\n')).toMatch(/NIGHTMASK_BATCH: expected auto or a whole number from 2 to 512/);
+    expect(problems.join('\n')).toMatch(/NIGHTMASK_LOG_LEVEL: expected trace, debug/);
+    expect(problems.join('\n')).toMatch(/SEASON_START: The season ends on Halloween/);
+    expect(problems.join('\n')).toMatch(/DISCORD_TOKEN: .*its value is not shown/);
+    expect(problems.join('\n')).not.toMatch(/has a space/);
+  });
+
+  it('given a misspelt variable, then start-up goes on and a warning names it', () => {
+    expect(loadConfig({ NIGHTMASK_SIZE: '48' }).warnings).toEqual([
+      'NIGHTMASK_SIZE is set but nightmask does not read it; is it a typo? (see .env.example)',
+    ]);
+  });
+
   it('given a token without an application id, then start-up stops and says where to find the id', () => {
     expect(() => loadConfig({ DISCORD_TOKEN: 'x'.repeat(70) })).toThrow(
       /DISCORD_CLIENT_ID.*developer portal/,
@@ -40,8 +72,7 @@ describe('configuration', () => {
   it('given .env.example, then it documents exactly the variables the schema reads', () => {
     const text = readFileSync(join(import.meta.dirname, '..', '..', '.env.example'), 'utf8');
     const documented = [...text.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]).sort();
-    // The logger reads these two itself, before configuration, so that config errors can be logged.
-    const read = [...Object.keys(envSchema.shape), 'NIGHTMASK_LOG_LEVEL', 'NIGHTMASK_LOG_FORMAT'].sort();
+    const read = Object.keys(envSchema.shape).sort();
     expect(documented).toEqual(read);
   });
 });
