@@ -71,7 +71,8 @@ await deployCommands(config);
 const bot = await startBot(config, logger, { trainer: true });
 // Wait until the trainer has built its data set and reported a step, so masks are drawn under training load.
 const trainingSince = Date.now();
-while (!bot.ctx.trainer.progress && Date.now() - trainingSince < 180_000) await new Promise((r) => setTimeout(r, 500));
+while (!bot.ctx.trainer.progress && Date.now() - trainingSince < 180_000)
+  await new Promise((r) => setTimeout(r, 500));
 
 const ack: number[] = [];
 const full: number[] = [];
