@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { PermissionFlagsBits } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deployCommands } from '../../src/bot/deploy.js';
@@ -75,6 +76,20 @@ describe('slash commands against a fake Discord', () => {
     expect(body.embeds[0]?.footer.text).toMatch(/^mask step-000000001-[0-9a-f]{8}\.\d+\.w1 /);
     expect(body.components).toHaveLength(2);
     expect(fake.unmatchedRequests()).toEqual([]);
+  });
+
+  it('given no checkpoint yet, then /mask says kindly that the masks are still growing', async () => {
+    await rm(config.paths.checkpointsDir, { recursive: true, force: true });
+    await deployCommands(config);
+    bot = await bootBot(config);
+    const { id } = fake.sendInteraction({ kind: 'slash', name: 'mask', userId: fake.user('alice').id });
+    const note = await fake.waitFor(
+      () =>
+        fake.interactionEvents(id).find((e) => e.method === 'POST' && e.route?.startsWith('POST /webhooks')),
+      { description: 'the private follow-up' },
+    );
+    expect((note.json as { content: string; flags: number }).content).toMatch(/still growing/);
+    expect((note.json as { flags: number }).flags).toBe(64);
   });
 
   it("given a non-moderator's /train retrain, then it is refused privately and nothing is audited", async () => {
