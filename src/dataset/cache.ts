@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { foreignEntries, removeOwnFiles } from './cache-folder.js';
 import { DatasetError, messageOf } from './errors.js';
 
 /** One training image in the cache. */
@@ -40,6 +41,27 @@ export interface DatasetCache {
 export const MANIFEST_FILE = 'manifest.json';
 export const PIXELS_FILE = 'images.u8';
 
+/**
+ * Files a cache folder holds that its manifest may not list: caches written before manifests listed
+ * their files held these (the quarantine report of an ingest, the credits and licences of the demo set).
+ */
+const UNLISTED_OWN_FILES: readonly string[] = [
+  MANIFEST_FILE,
+  PIXELS_FILE,
+  'quarantine.json',
+  'CREDITS.md',
+  'LICENSES/noto-emoji-Apache-2.0.txt',
+  'LICENSES/twemoji-CC-BY-4.0.txt',
+  'LICENSES/fluent-emoji-3d-MIT.txt',
+  'LICENSES/emojibase-data-MIT.txt',
+];
+
+/** Foreign entries named in a refusal; the error's details carry them all. */
+const LISTED_FOREIGN = 10;
+
+/** The part of manifest.json that lists the files written with it; readDatasetCache ignores it. */
+const writtenFilesSchema = z.object({ files: z.array(z.string()) });
+
 const itemSchema = z.object({
   id: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -77,8 +99,11 @@ export interface WriteCacheOptions {
 /**
  * Writes a cache folder atomically: everything goes into a temporary folder beside `dir`, which then
  * takes `dir`'s place by rename, so a crash leaves either the old cache, the new one, or none, never half
- * of one. An existing `dir` is replaced only when it is empty or holds a cache; any other folder is
- * refused, because replacing it would delete files that are not ours (a photo folder given as --out).
+ * of one. An existing `dir` is replaced only when it is empty or holds a cache and nothing else; any
+ * other folder is refused, because replacing it would delete files that are not ours (a photo folder
+ * given as --out, notes or pictures put into an old cache). The manifest lists every file written
+ * (`files`), so that the next write knows which files it may delete. A symbolic link `dir` stays: the
+ * cache it points to is replaced.
  */
 export async function writeDatasetCache(
   dir: string,
@@ -86,25 +111,29 @@ export async function writeDatasetCache(
   options: WriteCacheOptions = {},
 ): Promise<void> {
   checkConsistent(cache, dir);
-  const target = path.resolve(dir);
+  const extraFiles = options.extraFiles ?? {};
+  checkRelative(Object.keys(extraFiles), dir);
+  const target = await realpath(path.resolve(dir)).catch(() => path.resolve(dir));
   const parent = path.dirname(target);
   await mkdir(parent, { recursive: true });
-  await refuseForeignFolder(target);
+  const oldFiles = await checkReplaceable(target);
 
   const nonce = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const staging = path.join(parent, `.${path.basename(target)}.tmp-${nonce}`);
   try {
     await mkdir(staging);
     await writeDurably(path.join(staging, PIXELS_FILE), cache.pixels);
-    for (const [relative, content] of Object.entries(options.extraFiles ?? {})) {
+    for (const [relative, content] of Object.entries(extraFiles)) {
       const file = path.join(staging, relative);
       await mkdir(path.dirname(file), { recursive: true });
       await writeDurably(file, content);
     }
 
     // The manifest goes last: a staging folder with a manifest is complete.
-    await writeDurably(path.join(staging, MANIFEST_FILE), `${JSON.stringify(cache.manifest, null, 1)}\n`);
-    await swapIn(staging, target, nonce);
+    const files = [PIXELS_FILE, ...Object.keys(extraFiles), MANIFEST_FILE];
+    const manifest = { ...cache.manifest, files };
+    await writeDurably(path.join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 1)}\n`);
+    await swapIn(staging, target, nonce, oldFiles);
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw err;
@@ -211,13 +240,37 @@ function checkConsistent(cache: DatasetCache, dir: string): void {
   }
 }
 
-async function refuseForeignFolder(target: string): Promise<void> {
+/** Throws unless every relative path stays inside the cache folder: a bug in the caller otherwise. */
+function checkRelative(files: readonly string[], dir: string): void {
+  for (const file of files) {
+    if (path.isAbsolute(file) || file.split(/[\\/]/).some((part) => part === '..' || part === '')) {
+      throw new Error(
+        `Refusing to write "${file}" into the dataset cache at ${dir}: expected a relative path.`,
+      );
+    }
+  }
+}
+
+/**
+ * Refuses a `target` that must not be replaced: a file, a broken link, a folder that is no cache, or a
+ * cache holding anything nightmask did not write. Returns the files that are ours to delete there.
+ */
+async function checkReplaceable(target: string): Promise<ReadonlySet<string>> {
   let entries: string[];
   try {
     entries = await readdir(target);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
+    if (code === 'ENOENT') {
+      const link = await lstat(target).catch(() => undefined);
+      if (link === undefined) return new Set();
+      throw new DatasetError(
+        'out-dir-unsafe',
+        `Expected the dataset output ${target} to be a folder, found a symbolic link to something that ` +
+          'does not exist. Remove the link or point it at a folder, or choose another --out.',
+        { target },
+      );
+    }
     if (code === 'ENOTDIR') {
       throw new DatasetError(
         'out-dir-unsafe',
@@ -227,16 +280,51 @@ async function refuseForeignFolder(target: string): Promise<void> {
     }
     throw err;
   }
+  if (entries.length === 0) return new Set();
+
   // Both files, not just manifest.json: web projects have a manifest.json too.
   const isCache = entries.includes(MANIFEST_FILE) && entries.includes(PIXELS_FILE);
-  if (entries.length === 0 || isCache) return;
-  throw new DatasetError(
-    'out-dir-unsafe',
-    `Expected the dataset output ${target} to be new, empty or an earlier dataset cache; found a folder ` +
-      `with ${entries.length} entries and no ${MANIFEST_FILE} beside ${PIXELS_FILE}. Writing there would ` +
-      'delete them, so nothing was written: choose another --out (the default is data/dataset).',
-    { target, entries: entries.length },
-  );
+  if (!isCache) {
+    throw new DatasetError(
+      'out-dir-unsafe',
+      `Expected the dataset output ${target} to be new, empty or an earlier dataset cache; found a folder ` +
+        `with ${entries.length} entries and no ${MANIFEST_FILE} beside ${PIXELS_FILE}. Writing there would ` +
+        'delete them, so nothing was written: choose another --out (the default is data/dataset).',
+      { target, entries: entries.length },
+    );
+  }
+
+  const own = await ownFilesOf(target);
+  const foreign = await foreignEntries(target, own);
+  if (foreign.length > 0) {
+    const more = foreign.length > LISTED_FOREIGN ? ` and ${foreign.length - LISTED_FOREIGN} more` : '';
+    const named = `${foreign.slice(0, LISTED_FOREIGN).join(', ')}${more}`;
+    throw new DatasetError(
+      'out-dir-unsafe',
+      `Expected the dataset cache ${target} to hold only the files nightmask writes there ` +
+        `(${MANIFEST_FILE}, ${PIXELS_FILE}, quarantine.json, CREDITS.md, LICENSES/); found ` +
+        `${foreign.length} other ${foreign.length === 1 ? 'entry' : 'entries'}: ${named}. Replacing the ` +
+        `cache would delete them, so nothing was written: move them out of ${target} and run the ` +
+        'command again, or choose another --out.',
+      { target, foreign },
+    );
+  }
+  return own;
+}
+
+/** The files of the cache in `dir` that nightmask wrote: those its manifest lists, and the usual ones. */
+async function ownFilesOf(dir: string): Promise<ReadonlySet<string>> {
+  const own = new Set(UNLISTED_OWN_FILES);
+  const text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8').catch(() => '');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return own;
+  }
+  const listed = writtenFilesSchema.safeParse(json);
+  if (listed.success) for (const file of listed.data.files) own.add(file);
+  return own;
 }
 
 async function writeDurably(file: string, content: string | Uint8Array): Promise<void> {
@@ -249,7 +337,12 @@ async function writeDurably(file: string, content: string | Uint8Array): Promise
   }
 }
 
-async function swapIn(staging: string, target: string, nonce: string): Promise<void> {
+async function swapIn(
+  staging: string,
+  target: string,
+  nonce: string,
+  oldFiles: ReadonlySet<string>,
+): Promise<void> {
   const retired = `${path.join(path.dirname(target), `.${path.basename(target)}`)}.old-${nonce}`;
   const hadOld = await rename(target, retired).then(
     () => true,
@@ -265,8 +358,20 @@ async function swapIn(staging: string, target: string, nonce: string): Promise<v
     if (hadOld) await rename(retired, target);
     throw err;
   }
-  if (hadOld) await rm(retired, { recursive: true, force: true });
   await syncFolder(path.dirname(target));
+  if (!hadOld) return;
+
+  // Only files nightmask wrote are deleted, even if something new appeared in the old cache meanwhile.
+  const kept = await removeOwnFiles(retired, oldFiles);
+  if (kept.length > 0) {
+    throw new DatasetError(
+      'out-dir-unsafe',
+      `The new dataset was written to ${target}, but while it was written ${kept.length} entries that ` +
+        `nightmask did not write appeared in the old one (${kept.slice(0, LISTED_FOREIGN).join(', ')}). ` +
+        `They were left in ${retired}: move them where you want them, then delete that folder.`,
+      { target, retired, kept },
+    );
+  }
 }
 
 /** Makes the renames durable: a rename lives in the parent folder's entry list. Best effort. */

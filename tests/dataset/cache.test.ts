@@ -1,4 +1,4 @@
-import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -95,6 +95,66 @@ describe('dataset cache', () => {
       /no manifest.json beside/,
     );
     expect(await readFile(path.join(dir, 'manifest.json'), 'utf8')).toContain('my web app');
+  });
+
+  it('given an earlier cache holding a file of the user, then refuses, names it and deletes nothing', async () => {
+    const dir = path.join(await tempDir(), 'dataset');
+    await writeDatasetCache(dir, tinyCache(3), { extraFiles: { 'CREDITS.md': '# c' } });
+    await writeFile(path.join(dir, 'NOTES.txt'), 'my notes');
+    await mkdir(path.join(dir, 'myphotos'));
+    await writeFile(path.join(dir, 'myphotos/cat.jpg'), 'a cat');
+
+    await expectDatasetError(
+      writeDatasetCache(dir, tinyCache(2)),
+      'out-dir-unsafe',
+      /found 2 other entries: NOTES\.txt, myphotos\/\. .*move them out/,
+    );
+    expect((await readdir(dir)).sort()).toEqual([
+      'CREDITS.md',
+      'NOTES.txt',
+      'images.u8',
+      'manifest.json',
+      'myphotos',
+    ]);
+    expect(await readFile(path.join(dir, 'myphotos/cat.jpg'), 'utf8')).toBe('a cat');
+    expect((await readDatasetCache(dir)).manifest.count).toBe(3);
+  });
+
+  it('given an earlier cache with a user file inside LICENSES, then refuses to replace it', async () => {
+    const dir = path.join(await tempDir(), 'dataset');
+    await writeDatasetCache(dir, tinyCache(1), { extraFiles: { 'LICENSES/a.txt': 'licence' } });
+    await writeFile(path.join(dir, 'LICENSES/mine.txt'), 'mine');
+
+    await expectDatasetError(writeDatasetCache(dir, tinyCache(2)), 'out-dir-unsafe', /LICENSES\/mine\.txt/);
+    expect(await readFile(path.join(dir, 'LICENSES/mine.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('given a cache from before manifests listed their files, then still replaces it whole', async () => {
+    const dir = path.join(await tempDir(), 'dataset');
+    const extraFiles = {
+      'quarantine.json': '{}',
+      'CREDITS.md': '# c',
+      'LICENSES/twemoji-CC-BY-4.0.txt': 'cc',
+    };
+    await writeDatasetCache(dir, tinyCache(3), { extraFiles });
+    const manifestPath = path.join(dir, 'manifest.json');
+    const { files: _, ...unlisted } = JSON.parse(await readFile(manifestPath, 'utf8'));
+    await writeFile(manifestPath, JSON.stringify(unlisted));
+
+    await writeDatasetCache(dir, tinyCache(2));
+    expect((await readdir(dir)).sort()).toEqual(['images.u8', 'manifest.json']);
+  });
+
+  it('given a cache reached through a symbolic link, then replaces it in place and keeps the link', async () => {
+    const parent = await tempDir();
+    const real = path.join(parent, 'real-dataset');
+    const link = path.join(parent, 'dataset');
+    await writeDatasetCache(real, tinyCache(3));
+    await symlink(real, link);
+
+    await writeDatasetCache(link, tinyCache(2));
+    expect((await readDatasetCache(real)).manifest.count).toBe(2);
+    expect((await readdir(parent)).sort()).toEqual(['dataset', 'real-dataset']);
   });
 
   it('given no cache, then hasDatasetCache is false and reading says how to build one', async () => {

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openFluent3d } from '../../src/dataset/art/fluent3d.js';
@@ -79,6 +79,21 @@ describe('buildDemoDataset', () => {
       'emojibase-data-MIT.txt',
       'noto-emoji-Apache-2.0.txt',
     ]);
+  });
+
+  it("given a rebuild over a demo set holding a user's notes and photos, then refuses and keeps them", async () => {
+    const outDir = path.join(await tempDir(), 'demo');
+    await buildDemoDataset({ outDir, sizePx: 8, limit: 2, sources: ALL_SOURCES });
+    await writeFile(path.join(outDir, 'NOTES.txt'), 'notes');
+    await mkdir(path.join(outDir, 'LICENSES/mine'));
+    await writeFile(path.join(outDir, 'LICENSES/mine/photo.jpg'), 'photo');
+
+    await expect(buildDemoDataset({ outDir, sizePx: 8, limit: 3 })).rejects.toMatchObject({
+      code: 'out-dir-unsafe',
+      details: { foreign: ['LICENSES/mine/', 'NOTES.txt'] },
+    });
+    expect(await readFile(path.join(outDir, 'LICENSES/mine/photo.jpg'), 'utf8')).toBe('photo');
+    expect((await readDatasetCache(outDir)).manifest.count).toBe(2);
   });
 
   it('given a bad size, then refuses before rendering anything', async () => {
