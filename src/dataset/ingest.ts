@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Logger, silentLogger } from '../log/logger.js';
 import { type DatasetItem, type DatasetManifest, itemBytes, writeDatasetCache } from './cache.js';
@@ -62,17 +62,18 @@ export async function ingestFolder(opts: IngestOptions): Promise<IngestReport> {
   const minSidePx = checkCount('the minimum side', opts.minSidePx ?? Math.ceil(sizePx / 2));
   const srcDir = path.resolve(opts.srcDir);
   const outDir = path.resolve(opts.outDir);
-  await checkFolders(srcDir, outDir);
+  const real = await checkFolders(srcDir, outDir);
   const startedMs = performance.now();
 
-  const files = await listFiles(srcDir, [outDir]);
+  // Walked by real paths, so that an output inside the pictures is skipped however either was named.
+  const files = await listFiles(real.srcDir, [real.outDir]);
   logger.info({ files: files.length, sizePx, fit, maxPixels, minSidePx }, 'ingesting pictures');
 
   const every = Math.max(1, Math.round(files.length / 10));
   const results = await mapBounded(
     files,
     defaultConcurrency(),
-    (file) => readAndPrepare(path.join(srcDir, file), { sizePx, fit, maxPixels, minSidePx }),
+    (file) => readAndPrepare(path.join(real.srcDir, file), { sizePx, fit, maxPixels, minSidePx }),
     (done) => {
       if (done % every === 0 || done === files.length)
         logger.info({ done, total: files.length }, 'read pictures');
@@ -182,7 +183,12 @@ async function readAndPrepare(
   }
 }
 
-async function checkFolders(srcDir: string, outDir: string): Promise<void> {
+/**
+ * Checks that the source is a folder and that the output does not contain it, comparing real paths
+ * (symbolic links followed) so that no link makes the pictures look like they lie elsewhere. Returns
+ * the real paths.
+ */
+async function checkFolders(srcDir: string, outDir: string): Promise<{ srcDir: string; outDir: string }> {
   const info = await stat(srcDir).catch(() => undefined);
   if (info === undefined) {
     throw new DatasetError(
@@ -200,14 +206,36 @@ async function checkFolders(srcDir: string, outDir: string): Promise<void> {
   }
 
   // Replacing the output folder must never touch the pictures: refuse an output at or above the source.
-  const relative = path.relative(outDir, srcDir);
+  const real = { srcDir: await realpath(srcDir), outDir: await realPathOfNew(outDir) };
+  const relative = path.relative(real.outDir, real.srcDir);
   if (relative === '' || (relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative))) {
+    const linked =
+      real.srcDir === srcDir && real.outDir === outDir
+        ? ''
+        : ` (once symbolic links are followed, the output is ${real.outDir} and the pictures ${real.srcDir})`;
     throw new DatasetError(
       'out-dir-unsafe',
-      `Expected the output folder (${outDir}) to lie outside the picture folder (${srcDir}); it contains ` +
-        'it, and writing the dataset would replace your pictures. ' +
+      `Expected the output folder (${outDir}) to lie outside the picture folder (${srcDir})${linked}; it ` +
+        'contains it, and writing the dataset would replace your pictures. ' +
         'Choose another --out, such as data/dataset.',
-      { srcDir, outDir },
+      { srcDir, outDir, realSrcDir: real.srcDir, realOutDir: real.outDir },
     );
+  }
+  return real;
+}
+
+/** The real path of `file`, which may not exist yet: its nearest existing ancestor's, plus the rest. */
+async function realPathOfNew(file: string): Promise<string> {
+  const rest: string[] = [];
+  let at = file;
+  for (;;) {
+    try {
+      return path.join(await realpath(at), ...rest);
+    } catch (err) {
+      const parent = path.dirname(at);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === at) throw err;
+      rest.unshift(path.basename(at));
+      at = parent;
+    }
   }
 }

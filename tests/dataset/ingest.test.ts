@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type DatasetCache, readDatasetCache } from '../../src/dataset/cache.js';
@@ -165,6 +165,39 @@ describe('ingestFolder options and refusals', () => {
     await expect(ingestFolder({ srcDir, outDir: srcDir, sizePx: SIZE })).rejects.toMatchObject({
       code: 'out-dir-unsafe',
     });
+  });
+
+  it('given pictures inside the output reached through a symbolic link, then refuses and keeps them', async () => {
+    const work = await tempDir();
+    await writePhotoFolder(path.join(work, 'src'));
+    const outDir = path.join(work, 'dataset');
+    await ingestFolder({
+      srcDir: path.join(work, 'src'),
+      outDir,
+      sizePx: SIZE,
+      maxPixels: FIXTURE_MAX_PIXELS,
+    });
+    await mkdir(path.join(outDir, 'myphotos'));
+    await cp(path.join(work, 'src/good.jpg'), path.join(outDir, 'myphotos/good.jpg'));
+    await symlink(path.join(outDir, 'myphotos'), path.join(work, 'ph'));
+
+    const err = await ingestFolder({ srcDir: path.join(work, 'ph'), outDir, sizePx: SIZE }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'out-dir-unsafe' });
+    expect((err as Error).message).toMatch(/to lie outside the picture folder.*symbolic links/);
+    expect(await readdir(path.join(outDir, 'myphotos'))).toEqual(['good.jpg']);
+  });
+
+  it('given the pictures through a symbolic link and the output inside them, then does not read it back', async () => {
+    const work = await tempDir();
+    await writePhotoFolder(path.join(work, 'photos'));
+    await symlink(path.join(work, 'photos'), path.join(work, 'ph'));
+    const options = { srcDir: path.join(work, 'ph'), sizePx: SIZE, maxPixels: FIXTURE_MAX_PIXELS };
+    const outDir = path.join(work, 'photos/dataset');
+
+    const first = await ingestFolder({ ...options, outDir });
+    const second = await ingestFolder({ ...options, outDir });
+    expect(second.read).toBe(first.read);
+    expect(second.quarantined.map((file) => file.path)).not.toContain('dataset/manifest.json');
   });
 
   it('given an output folder inside the pictures, then does not read it back as pictures', async () => {
