@@ -8,6 +8,7 @@
         "src/native/cc/conv.cc",
         "src/native/cc/elementwise.cc",
         "src/native/cc/gemm_fallback.cc",
+        "src/native/cc/grad.cc",
         "src/native/cc/reduce.cc"
       ],
       "cflags_cc!": ["-fno-exceptions", "-O2", "-O3"],

@@ -55,6 +55,20 @@ export interface NativeAddon {
     channels: number,
     epsilon: number,
   ): void;
+  activationGrad(op: number, dy: Float32Array, saved: Float32Array, dx: Float32Array, alpha: number): void;
+  batchNormGrad(
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    epsilon: number,
+    dx: Float32Array,
+    dMean: Float32Array,
+    dVariance: Float32Array,
+    dScale: Float32Array,
+    dOffset: Float32Array,
+  ): void;
   adam(
     p: Float32Array,
     g: Float32Array,

@@ -5,6 +5,7 @@ import { nativeAdamStep } from './adam.js';
 import { type AddonLoad, loadAddon, type NativeAddon } from './addon.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, fusedConv2d } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
+import { disableFusedGradients, enableFusedGradients } from './kernels/gradients.js';
 import { batchMatMul, fusedMatMul } from './kernels/matmul.js';
 import { fusedBatchNorm } from './kernels/norm.js';
 import { reduceKernels } from './kernels/reduce.js';
@@ -64,6 +65,7 @@ export function enableNativeKernels(options: { threads?: number; load?: AddonLoa
   if (!status.enabled) {
     for (const kernel of NATIVE_KERNELS) register(kernel, addon);
     setFusedAdamStep(nativeAdamStep(addon));
+    enableFusedGradients(addon);
   }
   const kernels = [...stock.keys()];
   status = { enabled: true, blas: addon.info().blas, threads, kernels };
@@ -78,6 +80,7 @@ export function disableNativeKernels(): void {
   }
   stock.clear();
   setFusedAdamStep(null);
+  disableFusedGradients();
   status = { enabled: false, kernels: [] };
 }
 

@@ -268,6 +268,48 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// (op, dy, saved, dx, alpha)
+napi_value ActivationGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  const int op = args.integer(0);
+  size_t n = 0, savedLen = 0, dxLen = 0;
+  const float* dy = args.floats(1, &n);
+  const float* saved = args.floats(2, &savedLen);
+  float* dx = args.floats(3, &dxLen);
+  const float alpha = static_cast<float>(args.number(4));
+  if (!args.ok()) return nullptr;
+  if (savedLen != n || dxLen != n) {
+    args.fail("activation gradients need dy, the saved tensor and dx of one size");
+    return nullptr;
+  }
+  nm::activationGrad(static_cast<nm::ActivationGrad>(op), n, dy, saved, dx, alpha);
+  return undefined(env);
+}
+
+// (x, dy, mean, variance, scale | null, epsilon, dx, dMean, dVariance, dScale, dOffset)
+napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  size_t n = 0, c = 0, scaleLen = 0;
+  const float* x = args.floats(0, &n);
+  const float* dy = args.floats(1);
+  const float* mean = args.floats(2, &c);
+  const float* variance = args.floats(3);
+  const float* scale = args.optionalFloats(4, &scaleLen);
+  const float epsilon = static_cast<float>(args.number(5));
+  float* dx = args.floats(6);
+  float* dMean = args.floats(7);
+  float* dVariance = args.floats(8);
+  float* dScale = args.floats(9);
+  float* dOffset = args.floats(10);
+  if (!args.ok()) return nullptr;
+  if (c == 0 || n % c != 0 || (scale && scaleLen != c)) {
+    args.fail("batch-norm gradients need per-channel parameters");
+    return nullptr;
+  }
+  nm::batchNormGrad(n, c, x, dy, mean, variance, scale, epsilon, dx, dMean, dVariance, dScale, dOffset);
+  return undefined(env);
+}
+
 // (threads)
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args args(env, info);
@@ -302,6 +344,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"tile", nullptr, Tile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reduce", nullptr, Reduce, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"activationGrad", nullptr, ActivationGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

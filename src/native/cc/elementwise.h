@@ -60,3 +60,25 @@ void adam(size_t n, float* p, const float* g, float* m, float* v, float beta1, f
           float vScale, float epsilon);
 
 }  // namespace nm
+
+namespace nm {
+
+/** Activation gradients; the numbering is shared with src/native/kernels/gradients.ts. */
+enum class ActivationGrad : int { Relu = 0, LeakyRelu, Tanh };
+
+/**
+ * dx from dy and what the activation saved: x for (leaky) ReLU, the output y for tanh. One pass in
+ * place of TF.js's two or three ops (compare, select, multiply).
+ */
+void activationGrad(ActivationGrad op, size_t n, const float* dy, const float* saved, float* dx, float alpha);
+
+/**
+ * The five batch-norm gradients for x of n elements with c channels and per-channel parameters
+ * (scale may be null for 1): dx in one pass, and per channel dMean, dVariance, dScale, dOffset from two
+ * running sums, the terms TF.js builds from about a dozen ops.
+ */
+void batchNormGrad(size_t n, size_t c, const float* x, const float* dy, const float* mean,
+                   const float* variance, const float* scale, float epsilon, float* dx, float* dMean,
+                   float* dVariance, float* dScale, float* dOffset);
+
+}  // namespace nm
