@@ -6,7 +6,7 @@ import { DuplicateFilter, pixelHash } from './dedupe.js';
 import { DatasetError, messageOf } from './errors.js';
 import { checkCount, checkSizePx } from './options.js';
 import { type PhotoResult, preparePhoto, QUARANTINE_REASONS, type QuarantineReason } from './photo.js';
-import { defaultConcurrency, mapBounded } from './pool.js';
+import { mapBounded } from './pool.js';
 import { splitForGroup } from './split.js';
 import { listFiles } from './walk.js';
 
@@ -70,9 +70,12 @@ export async function ingestFolder(opts: IngestOptions): Promise<IngestReport> {
   logger.info({ files: files.length, sizePx, fit, maxPixels, minSidePx }, 'ingesting pictures');
 
   const every = Math.max(1, Math.round(files.length / 10));
+  // One file at a time: libvips keeps one error buffer for the whole process, so two pictures decoded at
+  // once can swap or merge their error messages, and the reasons would change from run to run. One at
+  // a time also bounds memory to one file's bytes. sharp still spreads each decode over its threads.
   const results = await mapBounded(
     files,
-    defaultConcurrency(),
+    1,
     (file) => readAndPrepare(path.join(real.srcDir, file), { sizePx, fit, maxPixels, minSidePx }),
     (done) => {
       if (done % every === 0 || done === files.length)

@@ -1,6 +1,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { messageOf } from './errors.js';
 import { MID_GREY } from './grey.js';
+import { cutShort, PNG_MAX_SIDE, photoSignature, pngHeaderSize, SIGNATURE_BYTES } from './signature.js';
 
 /** Why a file was left out of the training set. */
 export type QuarantineReason =
@@ -56,7 +57,7 @@ export async function preparePhoto(bytes: Buffer, options: PhotoOptions): Promis
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (err) {
-    return refuse(classify(err), messageOf(err));
+    return failure(err, bytes, options);
   }
   const format = meta.format ?? 'unknown';
   if (!PHOTO_FORMATS.has(format)) {
@@ -100,7 +101,7 @@ export async function preparePhoto(bytes: Buffer, options: PhotoOptions): Promis
     }
     return { ok: true, rgb: data };
   } catch (err) {
-    return refuse(classify(err), messageOf(err));
+    return failure(err, bytes, options);
   }
 }
 
@@ -108,9 +109,69 @@ function refuse(reason: QuarantineReason, detail: string): PhotoResult {
   return { ok: false, reason, detail };
 }
 
+/**
+ * Why libvips failed on `bytes`. The file's own structure comes first: a file cut short is `truncated`
+ * whatever libvips said, which differs by format and is sometimes only "libpng read error".
+ */
+function failure(err: unknown, bytes: Buffer, options: PhotoOptions): PhotoResult {
+  const message = libvipsMessage(err);
+  const format = photoSignature(bytes.subarray(0, SIGNATURE_BYTES));
+  const short = format === undefined ? undefined : cutShort(bytes, format);
+  if (short !== undefined) return refuse('truncated', `cut short: ${short} (${message})`);
+
+  // libvips sometimes says only "Input buffer has corrupt header:", with no reason after the colon.
+  if (message.endsWith(':')) return headerFailure(bytes, format, options);
+
+  const reason = classify(message);
+  if (reason === 'not-an-image' && format !== undefined) {
+    return refuse('unsupported-format', `the file looks like ${format}, which this libvips cannot read`);
+  }
+  return refuse(reason, message);
+}
+
+/** Says what a header libvips refused without a reason claims, where the format lets us read it. */
+function headerFailure(bytes: Buffer, format: string | undefined, options: PhotoOptions): PhotoResult {
+  const size = format === 'png' ? pngHeaderSize(bytes) : undefined;
+  if (size === undefined) {
+    return refuse(
+      'corrupt',
+      `libvips could not read the header of this ${format ?? 'file'} and gave no reason`,
+    );
+  }
+  const { width, height } = size;
+  if (!size.valid) {
+    return refuse(
+      'corrupt',
+      `the PNG header claims ${width}×${height} pixels; PNG allows 1 to ${PNG_MAX_SIDE} pixels per side`,
+    );
+  }
+  if (width * height > options.maxPixels) {
+    return refuse(
+      'too-many-pixels',
+      `the PNG header claims ${width}×${height} pixels, over the limit of ${options.maxPixels}`,
+    );
+  }
+  return refuse(
+    'corrupt',
+    `libvips could not read the PNG header (it claims ${width}×${height}) and gave no reason`,
+  );
+}
+
+/** Longer libvips messages keep only their last "loader: problem" line, usually the one that matters. */
+const MESSAGE_CHARS = 240;
+
+/** libvips's message on one line: its lines, without repeats, joined by '; '. */
+function libvipsMessage(err: unknown): string {
+  const lines = [...new Set(messageOf(err).split('\n'))].map((line) => line.trim()).filter(Boolean);
+  const joined = lines.join('; ');
+  if (joined.length <= MESSAGE_CHARS) return joined;
+  const named = lines.filter((line) => line.includes(': '));
+  return `…; ${named[named.length - 1] ?? lines[lines.length - 1]}`;
+}
+
 /** Sorts a libvips error into a reason by its message, the only place libvips says what went wrong. */
-function classify(err: unknown): QuarantineReason {
-  const message = messageOf(err).toLowerCase();
+function classify(libvips: string): QuarantineReason {
+  const message = libvips.toLowerCase();
   if (message.includes('unsupported image format')) return 'not-an-image';
   if (message.includes('pixel limit')) return 'too-many-pixels';
   if (/premature end|truncated|unexpected end|end of (file|stream|data)|short read/.test(message)) {

@@ -14,7 +14,7 @@ async function halves(width: number, height: number, left: Rgb, right: Rgb): Pro
 }
 
 /** Bytes no codec can compress to nothing, so that cutting the file in half cuts into the image data. */
-function noise(width: number, height: number): Buffer {
+export function noise(width: number, height: number): Buffer {
   const data = Buffer.alloc(width * height * 3);
   for (let i = 0; i < data.length; i += 1) data[i] = (i * 7919 + (i >> 5) * 104729) % 251;
   return data;

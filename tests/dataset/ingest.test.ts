@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, readFile, stat, symlink } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+
 import path from 'node:path';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type DatasetCache, readDatasetCache } from '../../src/dataset/cache.js';
 import { DatasetError } from '../../src/dataset/errors.js';
 import { type IngestReport, ingestFolder } from '../../src/dataset/ingest.js';
-import { FIXTURE_MAX_PIXELS, writePhotoFolder } from './fixtures.js';
+import { FIXTURE_MAX_PIXELS, noise, writePhotoFolder } from './fixtures.js';
 import { useTempDirs } from './temp.js';
 
 const tempDir = useTempDirs();
@@ -207,5 +209,75 @@ describe('ingestFolder options and refusals', () => {
     const first = await ingestFolder({ srcDir, outDir, sizePx: SIZE, maxPixels: FIXTURE_MAX_PIXELS });
     const second = await ingestFolder({ srcDir, outDir, sizePx: SIZE, maxPixels: FIXTURE_MAX_PIXELS });
     expect(second.read).toBe(first.read);
+  });
+});
+
+/** The report of an ingest, whether it wrote a cache or found nothing usable. */
+async function reportOf(options: Parameters<typeof ingestFolder>[0]): Promise<IngestReport> {
+  try {
+    return await ingestFolder(options);
+  } catch (err) {
+    if (err instanceof DatasetError && err.code === 'nothing-usable')
+      return err.details.report as IngestReport;
+    throw err;
+  }
+}
+
+describe('ingestFolder on damaged, huge and odd files', () => {
+  it('given 60 cut-short pictures, then calls every one truncated, each citing only its own error', async () => {
+    const srcDir = await tempDir();
+    const picture = sharp(noise(160, 120), { raw: { width: 160, height: 120, channels: 3 } });
+    const whole: Record<string, Buffer> = {
+      jpg: await picture.clone().jpeg().toBuffer(),
+      png: await picture.clone().png().toBuffer(),
+      webp: await picture.clone().webp().toBuffer(),
+      gif: await picture.clone().gif().toBuffer(),
+      tif: await picture.clone().tiff().toBuffer(),
+      avif: await picture.clone().avif().toBuffer(),
+    };
+    for (let i = 0; i < 10; i += 1) {
+      for (const [ext, bytes] of Object.entries(whole)) {
+        const cut = bytes.subarray(0, Math.floor((bytes.length * (i + 1)) / 12));
+        await writeFile(path.join(srcDir, `cut${i}.${ext}`), cut);
+      }
+    }
+    const options = { srcDir, outDir: path.join(await tempDir(), 'dataset'), sizePx: SIZE };
+
+    const first = await ingestFolder(options).catch(
+      (err: DatasetError) => err.details.report as IngestReport,
+    );
+    const second = await ingestFolder(options).catch(
+      (err: DatasetError) => err.details.report as IngestReport,
+    );
+    expect(first.quarantinedByReason.truncated).toBe(60);
+    expect(second.quarantined).toEqual(first.quarantined);
+    const otherFormats: Record<string, RegExp> = {
+      jpg: /png|webp|gif|heif|tiff/i,
+      png: /jpeg|webp|gif|heif|tiff/i,
+      webp: /jpeg|png|gif|heif|tiff/i,
+      gif: /jpeg|png|webp|heif|tiff/i,
+      tif: /jpeg|png|webp|gif|heif/i,
+      avif: /jpeg|png|webp|gif|tiff/i,
+    };
+    for (const file of first.quarantined) {
+      const ext = path.extname(file.path).slice(1);
+      expect(file.detail, file.path).not.toMatch(otherFormats[ext] as RegExp);
+    }
+  });
+
+  it('given a PNG whose header claims 2^31 × 2^31 pixels, then says what the header claims', async () => {
+    const srcDir = await tempDir();
+    const png = await sharp(noise(32, 32), { raw: { width: 32, height: 32, channels: 3 } })
+      .png()
+      .toBuffer();
+    png.writeUInt32BE(2 ** 31, 16);
+    png.writeUInt32BE(2 ** 31, 20);
+    await writeFile(path.join(srcDir, 'max.png'), png);
+
+    const report = await reportOf({ srcDir, outDir: path.join(await tempDir(), 'dataset'), sizePx: SIZE });
+    const [max] = report.quarantined;
+    expect(max).toMatchObject({ path: 'max.png', reason: 'corrupt' });
+    expect(max?.detail).toMatch(/2147483648×2147483648/);
+    expect(max?.detail).not.toMatch(/:$/);
   });
 });
