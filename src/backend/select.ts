@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { tf } from '../gan/tf.js';
 import type { Logger } from '../log/logger.js';
 import { loadAddon, NATIVE_HOW_TO } from '../native/addon.js';
+import { FUSED_GRADIENTS } from '../native/kernels/gradients.js';
 import { disableNativeKernels, enableNativeKernels, NATIVE_KERNELS } from '../native/register.js';
 
 /** `native` is TF.js's cpu backend with this package's C++ kernels registered over its hot kernels. */
@@ -84,7 +85,9 @@ function probeNative(): CandidateReport {
   return {
     name: 'native',
     available: true,
-    reason: `C++ kernels over the cpu backend for ${kernels.join(', ')}; any other kernel, dtype or layout stays stock`,
+    reason:
+      `C++ kernels over the cpu backend for ${kernels.join(', ')}; fused gradients for ` +
+      `${FUSED_GRADIENTS.join(', ')}; a fused Adam update; any other kernel, dtype or layout stays stock`,
     device: `CPU (native kernels, ${blas})`,
     kernels,
     blas,
