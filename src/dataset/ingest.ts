@@ -1,11 +1,12 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type Logger, silentLogger } from '../log/logger.js';
 import { type DatasetItem, type DatasetManifest, itemBytes, writeDatasetCache } from './cache.js';
 import { DuplicateFilter, pixelHash } from './dedupe.js';
-import { DatasetError, messageOf } from './errors.js';
+import { DatasetError } from './errors.js';
 import { checkCount, checkSizePx } from './options.js';
-import { type PhotoResult, preparePhoto, QUARANTINE_REASONS, type QuarantineReason } from './photo.js';
+import { type PhotoResult, QUARANTINE_REASONS, type QuarantineReason } from './photo.js';
+import { readPhotoFile } from './photo-file.js';
 import { mapBounded } from './pool.js';
 import { splitForGroup } from './split.js';
 import { listFiles } from './walk.js';
@@ -15,6 +16,12 @@ export type { QuarantineReason } from './photo.js';
 /** Pictures larger than this many pixels are refused unless --max-pixels says otherwise (100 MP). */
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 
+/**
+ * Files larger than this many bytes are refused before they are read (200 MiB): far more than any photo
+ * needs (a 100 MP JPEG takes some 50 MB), and it keeps a folder of films from filling memory.
+ */
+export const DEFAULT_MAX_FILE_BYTES = 200 * 2 ** 20;
+
 export const QUARANTINE_FILE = 'quarantine.json';
 
 export interface IngestOptions {
@@ -23,6 +30,8 @@ export interface IngestOptions {
   sizePx: number;
   fit?: 'crop' | 'pad';
   maxPixels?: number;
+  /** Files over this many bytes are quarantined unread; DEFAULT_MAX_FILE_BYTES by default. */
+  maxFileBytes?: number;
   /** Defaults to half the training size: upscaling more than twice gives only blur to learn from. */
   minSidePx?: number;
   logger?: Logger;
@@ -38,7 +47,7 @@ export interface QuarantinedFile {
 export interface IngestReport {
   srcDir: string;
   outDir: string;
-  /** Files looked at (hidden files and folders are not). */
+  /** Files looked at, broken symbolic links included (hidden files and folders are not). */
   read: number;
   /** Files that became training images. */
   used: number;
@@ -60,6 +69,7 @@ export async function ingestFolder(opts: IngestOptions): Promise<IngestReport> {
   const fit = opts.fit ?? 'crop';
   const maxPixels = checkCount('the pixel limit', opts.maxPixels ?? DEFAULT_MAX_PIXELS);
   const minSidePx = checkCount('the minimum side', opts.minSidePx ?? Math.ceil(sizePx / 2));
+  const maxFileBytes = checkCount('the file size limit', opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
   const srcDir = path.resolve(opts.srcDir);
   const outDir = path.resolve(opts.outDir);
   const real = await checkFolders(srcDir, outDir);
@@ -67,7 +77,7 @@ export async function ingestFolder(opts: IngestOptions): Promise<IngestReport> {
 
   // Walked by real paths, so that an output inside the pictures is skipped however either was named.
   const files = await listFiles(real.srcDir, [real.outDir]);
-  logger.info({ files: files.length, sizePx, fit, maxPixels, minSidePx }, 'ingesting pictures');
+  logger.info({ files: files.length, sizePx, fit, maxPixels, minSidePx, maxFileBytes }, 'ingesting pictures');
 
   const every = Math.max(1, Math.round(files.length / 10));
   // One file at a time: libvips keeps one error buffer for the whole process, so two pictures decoded at
@@ -76,7 +86,8 @@ export async function ingestFolder(opts: IngestOptions): Promise<IngestReport> {
   const results = await mapBounded(
     files,
     1,
-    (file) => readAndPrepare(path.join(real.srcDir, file), { sizePx, fit, maxPixels, minSidePx }),
+    (file) =>
+      readPhotoFile(path.join(real.srcDir, file), { sizePx, fit, maxPixels, minSidePx, maxFileBytes }),
     (done) => {
       if (done % every === 0 || done === files.length)
         logger.info({ done, total: files.length }, 'read pictures');
@@ -165,25 +176,6 @@ function sortResults(
   });
   report.used = items.length;
   return { items, kept, report };
-}
-
-async function readAndPrepare(
-  file: string,
-  options: Parameters<typeof preparePhoto>[1],
-): Promise<PhotoResult> {
-  let bytes: Buffer;
-  try {
-    // Read the bytes ourselves, read-only: the source is never opened for writing, and sharp then
-    // recognises the format from the content alone, not from a file extension that may lie.
-    bytes = await readFile(file);
-  } catch (err) {
-    return { ok: false, reason: 'unreadable', detail: messageOf(err) };
-  }
-  try {
-    return await preparePhoto(bytes, options);
-  } catch (err) {
-    return { ok: false, reason: 'corrupt', detail: messageOf(err) };
-  }
 }
 
 /**

@@ -11,6 +11,7 @@ export type QuarantineReason =
   | 'truncated'
   | 'corrupt'
   | 'too-many-pixels'
+  | 'file-too-large'
   | 'too-small'
   | 'unreadable';
 
@@ -21,6 +22,7 @@ export const QUARANTINE_REASONS: readonly QuarantineReason[] = [
   'truncated',
   'corrupt',
   'too-many-pixels',
+  'file-too-large',
   'too-small',
   'unreadable',
 ];
@@ -43,6 +45,16 @@ export type PhotoResult = { ok: true; rgb: Buffer } | { ok: false; reason: Quara
  */
 const PHOTO_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif', 'jp2k', 'jxl']);
 
+/** Whether `format`, as sharp names it, is a photo format ingest takes. */
+export function isPhotoFormat(format: string): boolean {
+  return PHOTO_FORMATS.has(format);
+}
+
+/** The refusal of a format libvips can read but that holds no photo. */
+export function unsupportedFormat(format: string): PhotoResult {
+  return refuse('unsupported-format', `${format} is not a photo format (${[...PHOTO_FORMATS].join(', ')})`);
+}
+
 /**
  * Turns the bytes of one file into a training image: sRGB, upright per its EXIF orientation, the first
  * frame of an animation, transparency flattened onto mid-grey, cropped or padded to a square of `sizePx`,
@@ -60,9 +72,7 @@ export async function preparePhoto(bytes: Buffer, options: PhotoOptions): Promis
     return failure(err, bytes, options);
   }
   const format = meta.format ?? 'unknown';
-  if (!PHOTO_FORMATS.has(format)) {
-    return refuse('unsupported-format', `${format} is not a photo format (${[...PHOTO_FORMATS].join(', ')})`);
-  }
+  if (!isPhotoFormat(format)) return unsupportedFormat(format);
 
   const width = meta.autoOrient?.width ?? meta.width ?? 0;
   const height = meta.pageHeight ?? meta.autoOrient?.height ?? meta.height ?? 0;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 
 import path from 'node:path';
 import sharp from 'sharp';
@@ -279,5 +279,50 @@ describe('ingestFolder on damaged, huge and odd files', () => {
     expect(max).toMatchObject({ path: 'max.png', reason: 'corrupt' });
     expect(max?.detail).toMatch(/2147483648×2147483648/);
     expect(max?.detail).not.toMatch(/:$/);
+  });
+
+  it('given 3 GB sparse videos and JPEG, then judges them by size and first bytes, reading none whole', async () => {
+    const srcDir = await tempDir();
+    const ftyp = (brands: string) => {
+      const box = Buffer.alloc(8 + brands.length);
+      box.writeUInt32BE(box.length, 0);
+      box.write(`ftyp${brands}`, 4, 'latin1');
+      return box;
+    };
+    await writeFile(path.join(srcDir, 'clip.mp4'), ftyp('isom\0\0\x02\0isomiso2avc1mp41'));
+    await writeFile(path.join(srcDir, 'clip.mov'), ftyp('qt  \0\0\x02\0qt  '));
+    await writeFile(path.join(srcDir, 'huge.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+    // Sparse: 3 GB each on paper, no disk space; more than Node can read into one buffer (2 GB).
+    for (const name of ['clip.mp4', 'clip.mov', 'huge.jpg'])
+      await truncate(path.join(srcDir, name), 3 * 2 ** 30);
+
+    const report = await reportOf({ srcDir, outDir: path.join(await tempDir(), 'dataset'), sizePx: SIZE });
+    const reasons = Object.fromEntries(report.quarantined.map((file) => [file.path, file.reason]));
+    expect(reasons).toEqual({
+      'clip.mov': 'not-an-image',
+      'clip.mp4': 'not-an-image',
+      'huge.jpg': 'file-too-large',
+    });
+    expect(report.quarantined.find((file) => file.path === 'huge.jpg')?.detail).toMatch(
+      /3072\.0 MiB, over the limit of 200\.0 MiB/,
+    );
+  });
+
+  it('given a byte limit, then quarantines a picture over it as file-too-large', async () => {
+    const srcDir = await tempDir();
+    await writePhotoFolder(srcDir);
+    const outDir = path.join(await tempDir(), 'dataset');
+    const report = await ingestFolder({
+      srcDir,
+      outDir,
+      sizePx: SIZE,
+      maxPixels: FIXTURE_MAX_PIXELS,
+      maxFileBytes: 2000,
+    });
+
+    const large = report.quarantined
+      .filter((file) => file.reason === 'file-too-large')
+      .map((file) => file.path);
+    expect(large).toEqual(['huge.png', 'truncated.jpg']);
   });
 });
