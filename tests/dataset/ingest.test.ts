@@ -325,4 +325,21 @@ describe('ingestFolder on damaged, huge and odd files', () => {
       .map((file) => file.path);
     expect(large).toEqual(['huge.png', 'truncated.jpg']);
   });
+
+  it('given a broken symbolic link and a link loop, then counts them read and quarantines them', async () => {
+    const srcDir = await tempDir();
+    await writePhotoFolder(srcDir);
+    await symlink(path.join(srcDir, 'gone.jpg'), path.join(srcDir, 'broken.jpg'));
+    await symlink(path.join(srcDir, 'loop-b.png'), path.join(srcDir, 'loop-a.png'));
+    await symlink(path.join(srcDir, 'loop-a.png'), path.join(srcDir, 'loop-b.png'));
+    await symlink(path.join(srcDir, 'nested'), path.join(srcDir, 'folder-link'));
+    const outDir = path.join(await tempDir(), 'dataset');
+
+    const report = await ingestFolder({ srcDir, outDir, sizePx: SIZE, maxPixels: FIXTURE_MAX_PIXELS });
+    expect(report.read).toBe(17 + 3);
+    expect(report.quarantinedByReason.unreadable).toBe(3);
+    const detail = (name: string) => report.quarantined.find((file) => file.path === name)?.detail;
+    expect(detail('broken.jpg')).toMatch(/broken symbolic link.*gone\.jpg.*does not exist/);
+    expect(detail('loop-a.png')).toMatch(/symbolic link loop/);
+  });
 });
