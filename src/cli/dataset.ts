@@ -65,10 +65,11 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
           logger: logger(),
         });
         const perSource = Object.entries(result.bySource).map(([name, count]) => `${name} ${count}`);
-        print(`Demo dataset written to ${options.out}: ${result.count} images of ${options.size} px.`);
+        const out = printable(options.out);
+        print(`Demo dataset written to ${out}: ${result.count} images of ${options.size} px.`);
         print(`  by source: ${perSource.join(', ')}`);
         print(`  exact duplicates dropped: ${result.duplicates}`);
-        print(`  credits and licences: ${options.out}/CREDITS.md and ${options.out}/LICENSES/`);
+        print(`  credits and licences: ${out}/CREDITS.md and ${out}/LICENSES/`);
       } catch (err) {
         failWith(command, err);
       }
@@ -112,11 +113,10 @@ export function registerDatasetCommands(program: Command, deps: DatasetCommandDe
           ...(options.minSide === undefined ? {} : { minSidePx: options.minSide }),
           logger: logger(),
         });
-        print(
-          `Dataset written to ${options.out} from ${report.srcDir} (${options.fit}, ${options.size} px).`,
-        );
+        const [out, src] = [printable(options.out), printable(report.srcDir)];
+        print(`Dataset written to ${out} from ${src} (${options.fit}, ${options.size} px).`);
         printReport(report, print);
-        if (report.quarantined.length > 0) print(`  full list: ${options.out}/${QUARANTINE_FILE}`);
+        if (report.quarantined.length > 0) print(`  full list: ${out}/${QUARANTINE_FILE}`);
         if (report.used < FEW_IMAGES) {
           print(
             `  note: ${report.used} images is few; a GAN wants a few hundred at least, a few thousand is better.`,
@@ -162,14 +162,43 @@ function printReport(report: IngestReport, print: (line: string) => void): void 
     .map(([reason, count]) => `${reason} ${count}`);
   print(`  quarantined by reason: ${byReason.join(', ')}`);
   for (const file of report.quarantined.slice(0, LISTED_QUARANTINE)) {
-    print(`    ${file.path}: ${file.reason} (${file.detail})`);
+    print(`    ${printable(file.path)}: ${file.reason} (${printable(file.detail)})`);
   }
   if (quarantined > LISTED_QUARANTINE) print(`    … and ${quarantined - LISTED_QUARANTINE} more`);
 }
 
+/**
+ * Characters besides the control characters that can fake or hide text on a terminal: line and
+ * paragraph separators, and the marks that change the direction of text.
+ */
+const INVISIBLE_MARKS = /[\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * `text` safe to print on one line: control characters and invisible marks written as escapes (\n,
+ * \x1b, \u202e). A file name may hold a newline that would fake a line of the summary, or an escape
+ * sequence that would rewrite the screen; the printed name then still tells which file it is.
+ */
+function printable(text: string): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (!/\p{Cc}/u.test(char) && !INVISIBLE_MARKS.test(char)) out += char;
+    else out += NAMED_ESCAPES[char] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`);
+  }
+  return out;
+}
+
+function hex(code: number, digits: number): string {
+  return code.toString(16).padStart(digits, '0');
+}
+
 /** Ends the command: a DatasetError's message is for the user as it is; anything else is a bug, rethrown. */
 function failWith(command: Command, err: unknown): never {
-  if (err instanceof DatasetError) command.error(`error: ${err.message}`, { exitCode: 1, code: err.code });
+  if (err instanceof DatasetError) {
+    command.error(`error: ${printable(err.message)}`, { exitCode: 1, code: err.code });
+  }
   throw err;
 }
 

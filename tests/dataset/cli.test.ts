@@ -1,3 +1,4 @@
+import { symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +50,52 @@ describe('nightmask ingest', () => {
     expect(result.out).toMatch(/quarantined by reason: .*empty 1.*truncated 1/);
     expect(result.out).toMatch(/page\.png: not-an-image/);
     expect(await hasDatasetCache(out)).toBe(true);
+  });
+
+  it('given names with newlines and escape codes, then prints them escaped, one line per file', async () => {
+    const folder = await tempDir();
+    await writePhotoFolder(folder);
+    await writeFile(path.join(folder, 'x.png\n    good0.png: used fine'), 'not a picture');
+    await symlink('gone\n    good1.png: used fine', path.join(folder, 'link.jpg'));
+    await writeFile(path.join(folder, 'bell\u0007\u001b[2J.png'), 'not a picture');
+    const out = path.join(await tempDir(), 'dataset');
+
+    const result = await run(
+      'ingest',
+      folder,
+      '--size',
+      '16',
+      '--max-pixels',
+      String(FIXTURE_MAX_PIXELS),
+      '--out',
+      out,
+    );
+    expect(result.exitCode).toBe(0);
+    const lines = result.out.split('\n');
+    expect(lines.filter((line) => /good[01]\.png: used fine/.test(line) && !line.includes('\\n'))).toEqual(
+      [],
+    );
+    expect(result.out).toContain('x.png\\n    good0.png: used fine: not-an-image');
+    expect(result.out).toContain(
+      'link.jpg: unreadable (broken symbolic link: it points to gone\\n    good1.png',
+    );
+    expect(result.out).toContain('bell\\x07\\x1b[2J.png: not-an-image');
+    const controls = [...result.out].filter((char) => char !== '\n' && /\p{Cc}/u.test(char));
+    expect(controls).toEqual([]);
+  });
+
+  it('given a refusal that names a file with a newline, then prints the error on one line', async () => {
+    const folder = await tempDir();
+    await writePhotoFolder(folder);
+    const out = path.join(await tempDir(), 'dataset');
+    const args = ['ingest', folder, '--size', '16', '--max-pixels', String(FIXTURE_MAX_PIXELS), '--out', out];
+    expect((await run(...args)).exitCode).toBe(0);
+    await writeFile(path.join(out, 'notes\nerror: fake.txt'), 'mine');
+
+    const result = await run(...args);
+    expect(result.exitCode).toBe(1);
+    expect(result.errors.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.errors).toContain('notes\\nerror: fake.txt');
   });
 
   it('given a missing folder, then exits 1 with a message naming it', async () => {
