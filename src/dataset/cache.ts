@@ -111,6 +111,14 @@ export async function writeDatasetCache(
   options: WriteCacheOptions = {},
 ): Promise<void> {
   checkConsistent(cache, dir);
+  if (cache.manifest.count === 0) {
+    throw new DatasetError(
+      'nothing-usable',
+      `Expected at least one image for the dataset cache at ${dir}, found none; nothing was written. ` +
+        'A cache without images cannot be trained on.',
+      { dir },
+    );
+  }
   const extraFiles = options.extraFiles ?? {};
   checkRelative(Object.keys(extraFiles), dir);
   const target = await realpath(path.resolve(dir)).catch(() => path.resolve(dir));
@@ -141,8 +149,8 @@ export async function writeDatasetCache(
 }
 
 /**
- * Reads and checks a cache folder. Throws a DatasetError when it is missing, when the manifest does not
- * parse or disagrees with itself, or when images.u8 does not hold exactly count × sizePx² × 3 bytes.
+ * Reads and checks a cache folder. Throws a DatasetError when it is missing or holds no images, when the
+ * manifest does not parse or disagrees with itself, or when images.u8 does not hold exactly count × sizePx² × 3 bytes.
  */
 export async function readDatasetCache(dir: string): Promise<DatasetCache> {
   const manifestPath = path.join(dir, MANIFEST_FILE);
@@ -159,6 +167,15 @@ export async function readDatasetCache(dir: string): Promise<DatasetCache> {
   }
 
   const manifest = parseManifest(text, manifestPath);
+  if (manifest.count === 0) {
+    throw new DatasetError(
+      'cache-empty',
+      `Expected the dataset cache at ${dir} to hold at least one image; its manifest lists no images, so ` +
+        'there is nothing to train on. Build it again with "nightmask dataset" (the demo set) or "nightmask ingest <folder>" ' +
+        '(your own images).',
+      { dir },
+    );
+  }
   const pixelsPath = path.join(dir, PIXELS_FILE);
   const expectedBytes = manifest.count * itemBytes(manifest.sizePx);
   const foundBytes = await stat(pixelsPath).then(

@@ -3,6 +3,7 @@ export type DatasetErrorCode =
   | 'bad-option'
   | 'cache-missing'
   | 'cache-corrupt'
+  | 'cache-empty'
   | 'cache-size-mismatch'
   | 'out-dir-unsafe'
   | 'package-missing'

@@ -163,6 +163,27 @@ describe('dataset cache', () => {
     await expectDatasetError(readDatasetCache(dir), 'cache-missing', /nightmask dataset/);
   });
 
+  it('given a cache with no images, then reading refuses and says how to build one', async () => {
+    const dir = path.join(await tempDir(), 'dataset');
+    await writeDatasetCache(dir, tinyCache(1));
+    const manifestPath = path.join(dir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, count: 0, items: [] }));
+    await truncate(path.join(dir, 'images.u8'), 0);
+
+    await expectDatasetError(
+      readDatasetCache(dir),
+      'cache-empty',
+      /no images.*"nightmask dataset".*"nightmask ingest/,
+    );
+  });
+
+  it('given no images to write, then refuses to write an empty cache', async () => {
+    const dir = path.join(await tempDir(), 'dataset');
+    await expectDatasetError(writeDatasetCache(dir, tinyCache(0)), 'nothing-usable', /at least one image/);
+    expect(await hasDatasetCache(dir)).toBe(false);
+  });
+
   it('given a cut-short images.u8, then reading names the expected and found sizes', async () => {
     const dir = path.join(await tempDir(), 'dataset');
     await writeDatasetCache(dir, tinyCache(3));
