@@ -316,13 +316,15 @@ async function checkReplaceable(target: string): Promise<ReadonlySet<string>> {
   if (foreign.length > 0) {
     const more = foreign.length > LISTED_FOREIGN ? ` and ${foreign.length - LISTED_FOREIGN} more` : '';
     const named = `${foreign.slice(0, LISTED_FOREIGN).join(', ')}${more}`;
+    const one = foreign.length === 1;
+    const them = one ? 'it' : 'them';
     throw new DatasetError(
       'out-dir-unsafe',
       `Expected the dataset cache ${target} to hold only the files nightmask writes there ` +
         `(${MANIFEST_FILE}, ${PIXELS_FILE}, quarantine.json, CREDITS.md, LICENSES/); found ` +
-        `${foreign.length} other ${foreign.length === 1 ? 'entry' : 'entries'}: ${named}. Replacing the ` +
-        `cache would delete them, so nothing was written: move them out of ${target} and run the ` +
-        'command again, or choose another --out.',
+        `${foreign.length} other ${one ? 'entry' : 'entries'}: ${named}. Replacing the cache would ` +
+        `delete ${them}, so nothing was written: move ${them} out of ${target} and run the command ` +
+        'again, or choose another --out.',
       { target, foreign },
     );
   }
