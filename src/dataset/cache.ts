@@ -149,8 +149,9 @@ export async function writeDatasetCache(
 }
 
 /**
- * Reads and checks a cache folder. Throws a DatasetError when it is missing or holds no images, when the
- * manifest does not parse or disagrees with itself, or when images.u8 does not hold exactly count × sizePx² × 3 bytes.
+ * Reads and checks a cache folder. Throws a DatasetError when it is missing or holds no images, when
+ * the manifest does not parse or disagrees with itself, or when images.u8 does not hold exactly
+ * count × sizePx² × 3 bytes.
  */
 export async function readDatasetCache(dir: string): Promise<DatasetCache> {
   const manifestPath = path.join(dir, MANIFEST_FILE);
@@ -167,12 +168,13 @@ export async function readDatasetCache(dir: string): Promise<DatasetCache> {
   }
 
   const manifest = parseManifest(text, manifestPath);
+  // An empty cache would train on nothing and give NaN losses.
   if (manifest.count === 0) {
     throw new DatasetError(
       'cache-empty',
       `Expected the dataset cache at ${dir} to hold at least one image; its manifest lists no images, so ` +
-        'there is nothing to train on. Build it again with "nightmask dataset" (the demo set) or "nightmask ingest <folder>" ' +
-        '(your own images).',
+        'there is nothing to train on. Build it again with "nightmask dataset" (the demo set) or ' +
+        '"nightmask ingest <folder>" (your own images).',
       { dir },
     );
   }

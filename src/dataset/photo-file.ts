@@ -25,8 +25,9 @@ const HEAD_BYTES = 64 * 1024;
 /**
  * Reads one file and prepares it as a training image (see preparePhoto), looking before it reads: the
  * size and the first bytes decide whether the rest is worth reading, so a film or an archive costs a
- * few kilobytes, not its size in memory. The file is only ever opened for reading. Every failure is an
- * expected outcome, returned with its reason.
+ * few kilobytes, not its size in memory. The file is only ever opened for reading, and its format is
+ * judged by its content, never by an extension that may lie. Every failure is an expected outcome,
+ * returned with its reason.
  */
 export async function readPhotoFile(file: string, options: PhotoFileOptions): Promise<PhotoResult> {
   let handle: FileHandle;
