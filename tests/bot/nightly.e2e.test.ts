@@ -67,6 +67,18 @@ describe('the nightly nightmare against a fake Discord', () => {
     expect(fake.messageFiles(all[0]?.id as string)[0]?.bytes.subarray(0, 4)).toEqual(PNG_MAGIC);
   });
 
+  it('given a 502 and a 429 on the post, then it still goes out exactly once', async () => {
+    await nightmare('channel', { channel: fake.channel('general').id });
+    await nightmare('time', { time: '21:00', zone: 'UTC' });
+    const path = `/channels/${fake.channel('general').id}/messages`;
+    fake.failNext({ method: 'POST', path, status: 502 });
+    fake.failNext({ method: 'POST', path, status: 429, retryAfterSeconds: 0.2 });
+    await tickThrough('2027-10-30T20:59:00Z', '2027-10-30T21:03:00Z');
+    expect(posts('general')).toHaveLength(1);
+    expect(posts('general')[0]?.content).toMatch(/1 night until Halloween/);
+    expect(fake.requests({ method: 'POST', path }).map((r) => r.status)).toEqual([502, 429, 200]);
+  });
+
   it('given 01:30 in London on 2027-10-31, when clocks go back, then the finale posts once', async () => {
     await nightmare('channel', { channel: fake.channel('general').id });
     await nightmare('time', { time: '01:30', zone: 'Europe/London' });
