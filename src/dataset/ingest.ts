@@ -7,7 +7,7 @@ import { DatasetError } from './errors.js';
 import { checkCount, checkSizePx } from './options.js';
 import { type PhotoResult, QUARANTINE_REASONS, type QuarantineReason } from './photo.js';
 import { readPhotoFile } from './photo-file.js';
-import { mapBounded } from './pool.js';
+import { defaultConcurrency, mapBounded } from './pool.js';
 import { splitForGroup } from './split.js';
 import { listFiles } from './walk.js';
 
@@ -79,20 +79,25 @@ export async function ingestFolder(opts: IngestOptions): Promise<IngestReport> {
   const files = await listFiles(real.srcDir, [real.outDir]);
   logger.info({ files: files.length, sizePx, fit, maxPixels, minSidePx, maxFileBytes }, 'ingesting pictures');
 
+  const options = { sizePx, fit, maxPixels, minSidePx, maxFileBytes };
   const every = Math.max(1, Math.round(files.length / 10));
-  // One file at a time: libvips keeps one error buffer for the whole process, so two pictures decoded at
-  // once can swap or merge their error messages, and the reasons would change from run to run. One at
-  // a time also bounds memory to one file's bytes. sharp still spreads each decode over its threads.
-  const results = await mapBounded(
+  const firstTry = await mapBounded(
     files,
-    1,
-    (file) =>
-      readPhotoFile(path.join(real.srcDir, file), { sizePx, fit, maxPixels, minSidePx, maxFileBytes }),
+    defaultConcurrency(),
+    (file) => readPhotoFile(path.join(real.srcDir, file), options),
     (done) => {
       if (done % every === 0 || done === files.length)
         logger.info({ done, total: files.length }, 'read pictures');
     },
   );
+
+  // Failures again, one at a time. libvips keeps one error buffer for the whole process, so a picture
+  // that fails while others decode can get their messages too, and its reason would change from run to
+  // run. Alone, its message is its own. Successes do not read the buffer and stand as they are.
+  const results = await mapBounded(files, 1, async (file, index) => {
+    const first = firstTry[index] as PhotoResult;
+    return first.ok ? first : readPhotoFile(path.join(real.srcDir, file), options);
+  });
 
   const { items, kept, report } = sortResults(files, results, { srcDir, outDir }, logger);
 
