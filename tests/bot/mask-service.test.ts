@@ -58,23 +58,34 @@ function interaction(userId: string, now: number) {
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 10));
+const request = { kind: 'masks' as const, refs: [{ seed: 1, weirdness: 1 }], outPx: 64, intro: 'hi' };
+
+/** A queue on an in-memory store, with a clock the test moves, a held generator and a recording REST. */
+function setup(start: number, queue: { maxPending?: number; cooldownMs?: number } = {}) {
+  const clock = { now: start };
+  const store = openStore(':memory:', silentLogger, { now: () => clock.now, queue });
+  const held = heldGenerator();
+  const { rest, calls } = fakeRest();
+  const service = new MaskService({
+    store,
+    generator: held.generator,
+    rest: rest as never,
+    applicationId: 'app',
+    logger: silentLogger,
+    now: () => clock.now,
+  });
+  const close = async () => {
+    await service.stop();
+    store.close();
+  };
+  return { clock, service, release: held.release, calls, close };
+}
 
 describe('mask queue', () => {
   it('given three users, then the waiting ones see their place and it is updated as the line moves', async () => {
-    const now = 1_000_000;
-    const store = openStore(':memory:', silentLogger, { now: () => now });
-    const { generator, release } = heldGenerator();
-    const { rest, calls } = fakeRest();
-    const service = new MaskService({
-      store,
-      generator,
-      rest: rest as never,
-      applicationId: 'app',
-      logger: silentLogger,
-      now: () => now,
-    });
+    const { clock, service, release, calls, close } = setup(1_000_000);
+    const now = clock.now;
     const [a, b, c] = ['a', 'b', 'c'].map((u) => interaction(u, now));
-    const request = { kind: 'masks' as const, refs: [{ seed: 1, weirdness: 1 }], outPx: 64, intro: 'hi' };
 
     await service.submit(a?.value as never, request);
     await tick();
@@ -96,27 +107,12 @@ describe('mask queue', () => {
     release();
     await tick();
     expect(calls.filter((x) => x.body.content === 'hi')).toHaveLength(3);
-    await service.stop();
-    store.close();
+    await close();
   });
 
   it('given a user with a request in line, a full queue, or a cooldown, then each is refused with when to retry', async () => {
-    let now = 5_000_000;
-    const store = openStore(':memory:', silentLogger, {
-      now: () => now,
-      queue: { maxPending: 1, cooldownMs: 60_000 },
-    });
-    const { generator, release } = heldGenerator();
-    const { rest } = fakeRest();
-    const service = new MaskService({
-      store,
-      generator,
-      rest: rest as never,
-      applicationId: 'app',
-      logger: silentLogger,
-      now: () => now,
-    });
-    const request = { kind: 'masks' as const, refs: [{ seed: 1, weirdness: 1 }], outPx: 64, intro: 'hi' };
+    const { clock, service, release, close } = setup(5_000_000, { maxPending: 1, cooldownMs: 60_000 });
+    const now = clock.now;
 
     await service.submit(interaction('a', now).value as never, request);
     await tick();
@@ -132,36 +128,20 @@ describe('mask queue', () => {
     await tick();
     release();
     await tick();
-    now += 1000;
-    await expect(service.submit(interaction('a', now).value as never, request)).rejects.toMatchObject({
+    clock.now += 1000;
+    await expect(service.submit(interaction('a', clock.now).value as never, request)).rejects.toMatchObject({
       code: 'cooldown',
       message: expect.stringMatching(/in 59 s/),
     });
-    await service.stop();
-    store.close();
+    await close();
   });
 
   it('given a reply whose 15 minutes have run out, then the masks are posted to the channel instead', async () => {
-    let now = 9_000_000;
-    const store = openStore(':memory:', silentLogger, { now: () => now });
-    const { generator, release } = heldGenerator();
-    const { rest, calls } = fakeRest();
-    const service = new MaskService({
-      store,
-      generator,
-      rest: rest as never,
-      applicationId: 'app',
-      logger: silentLogger,
-      now: () => now,
-    });
-    await service.submit(interaction('a', now).value as never, {
-      kind: 'masks',
-      refs: [{ seed: 1, weirdness: 1 }],
-      outPx: 64,
-      intro: 'hi',
-    });
+    const { clock, service, release, calls, close } = setup(9_000_000);
+    const now = clock.now;
+    await service.submit(interaction('a', now).value as never, request);
     await tick();
-    now += 16 * 60_000;
+    clock.now += 16 * 60_000;
     release();
     await tick();
     const delivered = calls.find((x) => x.body.content?.includes('hi'));
@@ -170,7 +150,6 @@ describe('mask queue', () => {
       route: '/channels/c1/messages',
       body: { content: '<@a> hi' },
     });
-    await service.stop();
-    store.close();
+    await close();
   });
 });

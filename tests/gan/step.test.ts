@@ -7,18 +7,9 @@ import { discriminatorHingeLoss, generatorHingeLoss } from '../../src/gan/losses
 import { Rng } from '../../src/gan/random.js';
 import { trainStep } from '../../src/gan/step.js';
 import { tf } from '../../src/gan/tf.js';
+import { tinyConfig } from '../support/tiny-gan.js';
 
-const tiny = parseGanConfig({
-  sizePx: 32,
-  width: 4,
-  latentDim: 8,
-  batchSize: 4,
-  learningRate: 2e-4,
-  beta1: 0.5,
-  beta2: 0.999,
-  emaDecay: 0.99,
-  augment: ['color', 'translation', 'cutout'],
-});
+const tiny = tinyConfig;
 
 describe('networks', () => {
   it('given a latent batch, then the generator makes [B, s, s, 3] images in [-1, 1]', async () => {
