@@ -73,11 +73,9 @@ function gradientConfigs(): tf.GradConfig[] {
         const inputs: tf.NamedTensorMap = scale
           ? { x, dy: g, mean, variance, scale }
           : { x, dy: g, mean, variance };
-        const [dx, dMean, dVariance, dScale, dOffset] = tf
-          .engine()
-          .runKernel(BATCH_NORM_GRAD, inputs, {
-            varianceEpsilon: Number(attrs.varianceEpsilon ?? 0.001),
-          }) as tf.Tensor[];
+        const [dx, dMean, dVariance, dScale, dOffset] = tf.engine().runKernel(BATCH_NORM_GRAD, inputs, {
+          varianceEpsilon: Number(attrs.varianceEpsilon ?? 0.001),
+        }) as tf.Tensor[];
         return {
           x: () => dx as tf.Tensor,
           mean: () => dMean as tf.Tensor,
