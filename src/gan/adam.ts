@@ -25,8 +25,9 @@ export function createAdam(
   const m = new Map<string, Variable>();
   const v = new Map<string, Variable>();
   for (const [name, p] of net.params) {
-    m.set(name, tf.variable(tf.zerosLike(p), false));
-    v.set(name, tf.variable(tf.zerosLike(p), false));
+    // tidy frees the zero tensors the variables are made from; variables themselves outlive it.
+    m.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+    v.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
   }
   return { ...options, epsilon: 1e-8, step: 0, m, v };
 }

@@ -70,3 +70,11 @@ describe('training step', () => {
     disposeGan(gan);
   });
 });
+
+describe('networks and optimizers', () => {
+  it('given a GAN built and disposed, then no tensor is left behind', () => {
+    const before = tf.memory().numTensors;
+    disposeGan(createGan(tiny, 9));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
