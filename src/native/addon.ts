@@ -81,7 +81,13 @@ export interface NativeAddon {
     epsilon: number,
   ): void;
   setThreads(threads: number): void;
-  info(): { blas: string; threads: number };
+  /**
+   * Which matrix product runs where a BLAS library was found: 0 the faster of the library and the
+   * built-in one, measured once per thread count (the default); 1 the library; 2 the built-in one.
+   */
+  chooseGemm(choice: 0 | 1 | 2): void;
+  /** The product in use and why (`blas`), whether it is the library's, and the thread count. */
+  info(): { blas: string; threads: number; library: boolean };
 }
 
 /** The addon, or why it is not there; loading is attempted once per process. */

@@ -1,9 +1,12 @@
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/gan/tf.js';
 import { disableNativeKernels } from '../../src/native/register.js';
-import { expectClose, Shapes, skipNative, stockAndNative } from './native-support.js';
+import { addon, expectClose, Shapes, skipNative, stockAndNative } from './native-support.js';
 
-afterAll(() => disableNativeKernels());
+afterAll(() => {
+  if (addon.ok) addon.addon.chooseGemm(0);
+  disableNativeKernels();
+});
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -78,6 +81,31 @@ describe.skipIf(skipNative)('native convolution kernels against the stock ones',
       });
       expectClose(result, 'Conv2DBackpropInput', 1e-4, `transpose ${size} ${inC}->${outC}`);
     }
+  });
+
+  it('given the library product and then the built-in one, then a layer of our size and its gradients agree', async () => {
+    if (!addon.ok) return;
+    // 4x4 windows of 40 channels make k = 640, more than one of the built-in product's 256-deep blocks.
+    const x = () => tf.randomNormal([3, 12, 12, 40], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const filter = () => tf.randomNormal([4, 4, 40, 37], 0, 1, 'float32', 6) as tf.Tensor4D;
+    const f = (a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')));
+    const hasLibrary = !addon.addon.info().blas.includes('no BLAS library found');
+    for (const [choice, label] of [
+      [1, 'library'],
+      [2, 'built-in'],
+    ] as const) {
+      addon.addon.chooseGemm(choice);
+      expect(addon.addon.info().library).toBe(choice === 1 && hasLibrary);
+      const result = await stockAndNative(() => [
+        tf.conv2d(x(), filter(), 2, 'same'),
+        ...tf.grads(f)([x(), filter()]),
+      ]);
+      expectClose(result, 'Conv2D', 1e-4, label);
+      expectClose(result, 'Conv2DBackpropInput', 1e-4, label);
+      expectClose(result, 'Conv2DBackpropFilter', 1e-4, label);
+    }
+    addon.addon.chooseGemm(0);
   });
 
   it('given a bias and each activation, then the fused convolution agrees within 1e-4', async () => {

@@ -319,13 +319,28 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// (choice: 0 measured, 1 the library, 2 the built-in product)
+napi_value ChooseGemm(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  const int choice = args.integer(0);
+  if (!args.ok()) return nullptr;
+  if (choice < 0 || choice > 2) {
+    args.fail("the product choice must be 0 (measured), 1 (library) or 2 (built-in)");
+    return nullptr;
+  }
+  nm::chooseGemm(static_cast<nm::GemmChoice>(choice));
+  return undefined(env);
+}
+
 napi_value Info(napi_env env, napi_callback_info) {
-  napi_value result, blas, threads;
+  napi_value result, blas, threads, library;
   napi_create_object(env, &result);
   napi_create_string_utf8(env, nm::blasName(), NAPI_AUTO_LENGTH, &blas);
   napi_create_int32(env, nm::threads(), &threads);
+  napi_get_boolean(env, nm::usingLibrary(), &library);
   napi_set_named_property(env, result, "blas", blas);
   napi_set_named_property(env, result, "threads", threads);
+  napi_set_named_property(env, result, "library", library);
   return result;
 }
 
@@ -348,6 +363,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"chooseGemm", nullptr, ChooseGemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(methods) / sizeof(methods[0]), methods);

@@ -4,10 +4,14 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace nm {
 namespace {
@@ -22,11 +26,19 @@ using SgemmFn = void (*)(int, int, int, int, int, int, float, const float*, int,
 using SetThreadsFn = void (*)(int);
 using ConfigFn = char* (*)();
 
+constexpr const char* kBuiltinName = "built-in blocked sgemm";
+
 struct Blas {
   SgemmFn sgemm = nullptr;
   SetThreadsFn setThreads = nullptr;
-  std::string name = "built-in blocked sgemm (no BLAS library found)";
+  std::string library;  // the library found, described; empty when none
+  std::string name = std::string(kBuiltinName) + " (no BLAS library found)";
   int threads = 1;
+  // Which product sgemm() runs: the library's when it measured faster at this thread count.
+  bool useLibrary = false;
+  GemmChoice forced = GemmChoice::Measured;
+  std::map<int, bool> measured;  // thread count -> library faster
+  std::map<int, std::string> verdicts;
 };
 
 Blas blas;
@@ -77,9 +89,9 @@ void find() {
     }
     blas.sgemm = fn;
     blas.setThreads = reinterpret_cast<SetThreadsFn>(dlsym(lib, c.setThreads));
-    blas.name = std::string(c.label) + " (" + c.file + ")";
+    blas.library = std::string(c.label) + " (" + c.file + ")";
     if (auto config = reinterpret_cast<ConfigFn>(dlsym(lib, "openblas_get_config"))) {
-      blas.name = std::string(c.label) + " (" + c.file + ": " + config() + ")";
+      blas.library = std::string(c.label) + " (" + c.file + ": " + config() + ")";
     }
     // Until told otherwise, one thread: the loader sets the configured count right after loading.
     if (blas.setThreads) blas.setThreads(1);
@@ -88,9 +100,70 @@ void find() {
   if (skylakeX) unsetenv("OPENBLAS_CORETYPE");
 }
 
+// Seconds for the best of a few runs of the products a convolution layer of our networks makes: the
+// forward, C[m, n] = A[m, k] B[k, n], and the input gradient, C[m, k] = A[m, n] B[k, n]^T.
+constexpr int kM = 1024, kN = 256, kK = 1024;
+constexpr double kCalibrationFlops = 2.0 * 2 * kM * kN * kK;
+
+double timeProducts(bool library) {
+  static std::vector<float> a(static_cast<size_t>(kM) * kK, 0.5f), b(static_cast<size_t>(kK) * kN, 0.25f),
+      c(static_cast<size_t>(kM) * kK);
+  const auto product = [&](bool transB, int n, int k, int lda, int ldc) {
+    if (library) {
+      blas.sgemm(kRowMajor, kNoTrans, transB ? kTrans : kNoTrans, kM, n, k, 1.0f, a.data(), lda, b.data(), kN,
+                 0.0f, c.data(), ldc);
+    } else {
+      sgemmFallback(false, transB, kM, n, k, 1.0f, a.data(), lda, b.data(), kN, 0.0f, c.data(), ldc);
+    }
+  };
+  double best = 1e9;
+  for (int rep = 0; rep < 3; ++rep) {
+    const auto start = std::chrono::steady_clock::now();
+    product(false, kN, kK, kK, kN);
+    product(true, kK, kN, kN, kK);
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return best;
+}
+
+// Chooses between the library and the built-in product for the current thread count, once per count.
+// Some installations pin OpenBLAS to older kernels than the CPU has (OPENBLAS_CORETYPE), and the built-in
+// product uses only the calling thread, so neither wins everywhere; a few milliseconds of measuring does.
+void choose() {
+  if (!blas.sgemm) return;
+  if (blas.forced != GemmChoice::Measured) {
+    blas.useLibrary = blas.forced == GemmChoice::Library;
+    blas.name = std::string(blas.useLibrary ? blas.library : kBuiltinName) + " (chosen by the caller)";
+    return;
+  }
+  auto known = blas.measured.find(blas.threads);
+  if (known == blas.measured.end()) {
+    // Interleaved, so a burst of load from other processes falls on both rather than one.
+    double lib = 1e9, own = 1e9;
+    for (int round = 0; round < 2; ++round) {
+      lib = std::min(lib, timeProducts(true));
+      own = std::min(own, timeProducts(false));
+    }
+    char verdict[160];
+    std::snprintf(verdict, sizeof verdict, "%.0f GFLOP/s against %.0f for the %s at %d thread%s",
+                  kCalibrationFlops / std::min(lib, own) / 1e9, kCalibrationFlops / std::max(lib, own) / 1e9,
+                  lib <= own ? "built-in sgemm" : "library", blas.threads, blas.threads == 1 ? "" : "s");
+    known = blas.measured.emplace(blas.threads, lib <= own).first;
+    blas.verdicts[blas.threads] = verdict;
+  }
+  blas.useLibrary = known->second;
+  blas.name = (blas.useLibrary ? blas.library : std::string(kBuiltinName) + ", beside " + blas.library) +
+              ", measured faster: " + blas.verdicts[blas.threads];
+}
+
 }  // namespace
 
-void initBlas() { std::call_once(found, find); }
+void initBlas() {
+  std::call_once(found, [] {
+    find();
+    choose();
+  });
+}
 
 const char* blasName() {
   initBlas();
@@ -101,6 +174,18 @@ void setThreads(int n) {
   initBlas();
   blas.threads = n < 1 ? 1 : n;
   if (blas.setThreads) blas.setThreads(blas.threads);
+  choose();
+}
+
+void chooseGemm(GemmChoice choice) {
+  initBlas();
+  blas.forced = choice;
+  choose();
+}
+
+bool usingLibrary() {
+  initBlas();
+  return blas.sgemm && blas.useLibrary;
 }
 
 int threads() { return blas.threads; }
@@ -109,7 +194,7 @@ void sgemm(bool transA, bool transB, int m, int n, int k, float alpha, const flo
            const float* b, int ldb, float beta, float* c, int ldc) {
   if (m <= 0 || n <= 0) return;
   initBlas();
-  if (blas.sgemm) {
+  if (blas.sgemm && blas.useLibrary) {
     blas.sgemm(kRowMajor, transA ? kTrans : kNoTrans, transB ? kTrans : kNoTrans, m, n, k, alpha, a, lda, b,
                ldb, beta, c, ldc);
   } else {
