@@ -9,6 +9,7 @@
         "src/native/cc/elementwise.cc",
         "src/native/cc/gemm_fallback.cc",
         "src/native/cc/grad.cc",
+        "src/native/cc/layers.cc",
         "src/native/cc/reduce.cc"
       ],
       "cflags_cc!": ["-fno-exceptions", "-O2", "-O3"],

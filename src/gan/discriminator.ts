@@ -1,5 +1,5 @@
 import type { GanConfig } from './config.js';
-import { dense, downConv } from './layers.js';
+import { dense, downConvLeakyRelu } from './layers.js';
 import { addParam, createNet, type Net, need } from './net.js';
 import type { Rng } from './random.js';
 import { type Tensor, tf } from './tf.js';
@@ -39,10 +39,7 @@ export function runDiscriminator(net: Net, images: Tensor, config: GanConfig): T
   const channels = discriminatorChannels(config);
   let x = images;
   for (let i = 0; i < channels.length; i++) {
-    x = tf.leakyRelu(
-      downConv(x, need(net.params, `down${i}/kernel`), need(net.params, `down${i}/bias`)),
-      LEAK,
-    );
+    x = downConvLeakyRelu(x, need(net.params, `down${i}/kernel`), need(net.params, `down${i}/bias`), LEAK);
   }
   x = tf.reshape(x, [x.shape[0] as number, -1]);
   return dense(x, need(net.params, 'fc/kernel'), need(net.params, 'fc/bias'));

@@ -1,5 +1,5 @@
 import type { GanConfig } from './config.js';
-import { batchNorm, dense, type Moments, upConv } from './layers.js';
+import { batchNormRelu, dense, type Moments, upConv } from './layers.js';
 import { addBuffer, addParam, createNet, type Net, need } from './net.js';
 import type { Rng } from './random.js';
 import { type Tensor, tf } from './tf.js';
@@ -61,14 +61,14 @@ export interface GeneratorOutput {
 /** Runs the generator. Pure: reads the net's variables, changes nothing. */
 export function runGenerator(net: Net, z: Tensor, config: GanConfig, training: boolean): GeneratorOutput {
   const moments = new Map<string, Moments>();
-  const norm = (x: Tensor, name: string): Tensor => {
+  const normRelu = (x: Tensor, name: string): Tensor => {
     const running = {
       mean: need(net.buffers, `${name}/mean`),
       variance: need(net.buffers, `${name}/variance`),
     };
     const gamma = need(net.params, `${name}/gamma`);
     const beta = need(net.params, `${name}/beta`);
-    const out = batchNorm(x, gamma, beta, running, training);
+    const out = batchNormRelu(x, gamma, beta, running, training);
     if (out.moments) moments.set(name, out.moments);
     return out.y;
   };
@@ -78,12 +78,12 @@ export function runGenerator(net: Net, z: Tensor, config: GanConfig, training: b
   // [B, latent] -> [B, 4, 4, C0]
   let x = dense(z, need(net.params, 'fc/kernel'));
   x = tf.reshape(x, [batch, 4, 4, channels[0] as number]);
-  x = tf.relu(norm(x, 'fc/bn'));
+  x = normRelu(x, 'fc/bn');
 
   // [B, s, s, C] -> [B, 2s, 2s, C/2], up to sizePx/2
   for (let i = 1; i < channels.length; i++) {
     x = upConv(x, need(net.params, `up${i}/kernel`));
-    x = tf.relu(norm(x, `up${i}/bn`));
+    x = normRelu(x, `up${i}/bn`);
   }
 
   // [B, sizePx/2, sizePx/2, C] -> [B, sizePx, sizePx, 3]

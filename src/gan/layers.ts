@@ -39,6 +39,62 @@ export function batchNorm(
   return { y: tf.batchNorm(x, mean, variance, beta, gamma, BN_EPSILON), moments: { mean, variance } };
 }
 
+/**
+ * Kernel names of whole layers that a backend may run as one op with its own gradient; the native
+ * kernels do (src/native/kernels/layers.ts). TF.js runs each of these layers as three to a dozen
+ * full-size ops forward and more backward, which at 32 px costs as much as the convolutions. Where the
+ * current backend has no such kernel, the functions below run the same maths as separate ops.
+ */
+export const FUSED_LAYER_KERNELS = Object.freeze({
+  downConvLeakyRelu: 'NightmaskDownConvLeakyRelu',
+  batchNormRelu: 'NightmaskBatchNormRelu',
+});
+
+function hasKernel(name: string): boolean {
+  return tf.getKernel(name, tf.getBackend()) !== undefined;
+}
+
+/**
+ * `relu(batchNorm(x))`, in training mode with the batch's moments (returned for the running statistics).
+ * The moments come out of the fused kernel as plain outputs; the loss reaches them only through y.
+ */
+export function batchNormRelu(
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  running: { mean: Tensor; variance: Tensor },
+  training: boolean,
+): { y: Tensor; moments?: Moments } {
+  if (training && hasKernel(FUSED_LAYER_KERNELS.batchNormRelu)) {
+    const [y, mean, variance] = tf
+      .engine()
+      .runKernel(FUSED_LAYER_KERNELS.batchNormRelu, { x, gamma, beta }, { varianceEpsilon: BN_EPSILON }) as [
+      Tensor,
+      Tensor,
+      Tensor,
+    ];
+    return { y, moments: { mean, variance } };
+  }
+  const out = batchNorm(x, gamma, beta, running, training);
+  const y = tf.relu(out.y);
+  return out.moments ? { y, moments: out.moments } : { y };
+}
+
+/** `leakyRelu(downConv(x, kernel, bias), alpha)`, as one op where the backend has it. */
+export function downConvLeakyRelu(x: Tensor, kernel: Tensor, bias: Tensor, alpha: number): Tensor {
+  // The fused gradient reads the sign of the input from the output, which needs a positive slope.
+  if (alpha > 0 && hasKernel(FUSED_LAYER_KERNELS.downConvLeakyRelu)) {
+    return tf
+      .engine()
+      .runKernel(
+        FUSED_LAYER_KERNELS.downConvLeakyRelu,
+        { x, filter: kernel, bias },
+        { strides: 2, pad: 'same', alpha },
+      ) as Tensor;
+  }
+  return tf.leakyRelu(downConv(x, kernel, bias), alpha);
+}
+
 /** A 4x4 convolution with stride 2 and 'same' padding: halves height and width (PyTorch's padding 1). */
 export function downConv(x: Tensor, kernel: Tensor, bias?: Tensor): Tensor {
   const y = tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, 2, 'same');

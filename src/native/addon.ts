@@ -69,6 +69,36 @@ export interface NativeAddon {
     dScale: Float32Array,
     dOffset: Float32Array,
   ): void;
+  biasLeakyReluGrad(
+    dy: Float32Array,
+    y: Float32Array,
+    alpha: number,
+    dz: Float32Array,
+    db: Float32Array,
+  ): void;
+  batchNormReluTrain(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    epsilon: number,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+  ): void;
+  batchNormReluTrainGrad(
+    x: Float32Array,
+    y: Float32Array,
+    dy: Float32Array,
+    dMean: Float32Array,
+    dVariance: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    gamma: Float32Array,
+    epsilon: number,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+  ): void;
   adam(
     p: Float32Array,
     g: Float32Array,

@@ -6,6 +6,7 @@ import { type AddonLoad, loadAddon, type NativeAddon } from './addon.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, fusedConv2d } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { disableFusedGradients, enableFusedGradients } from './kernels/gradients.js';
+import { disableFusedLayers, enableFusedLayers } from './kernels/layers.js';
 import { batchMatMul, fusedMatMul } from './kernels/matmul.js';
 import { fusedBatchNorm } from './kernels/norm.js';
 import { reduceKernels } from './kernels/reduce.js';
@@ -66,6 +67,7 @@ export function enableNativeKernels(options: { threads?: number; load?: AddonLoa
     for (const kernel of NATIVE_KERNELS) register(kernel, addon);
     setFusedAdamStep(nativeAdamStep(addon));
     enableFusedGradients(addon);
+    enableFusedLayers(addon);
   }
   const kernels = [...stock.keys()];
   status = { enabled: true, blas: addon.info().blas, threads, kernels };
@@ -81,6 +83,7 @@ export function disableNativeKernels(): void {
   stock.clear();
   setFusedAdamStep(null);
   disableFusedGradients();
+  disableFusedLayers();
   status = { enabled: false, kernels: [] };
 }
 

@@ -9,6 +9,7 @@
 #include "blas.h"
 #include "conv.h"
 #include "elementwise.h"
+#include "layers.h"
 
 namespace {
 
@@ -310,6 +311,73 @@ napi_value BatchNormGrad(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// (dy, y, alpha, dz, db)
+napi_value BiasLeakyReluGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  size_t n = 0, yLen = 0, dzLen = 0, c = 0;
+  const float* dy = args.floats(0, &n);
+  const float* y = args.floats(1, &yLen);
+  const float alpha = static_cast<float>(args.number(2));
+  float* dz = args.floats(3, &dzLen);
+  float* db = args.floats(4, &c);
+  if (!args.ok()) return nullptr;
+  if (c == 0 || n % c != 0 || yLen != n || dzLen != n) {
+    args.fail("bias and leaky ReLU gradients need dy, y and dz of one size, a multiple of the channels");
+    return nullptr;
+  }
+  nm::biasLeakyReluGrad(n, c, dy, y, alpha, dz, db);
+  return undefined(env);
+}
+
+// (x, gamma, beta, epsilon, y, mean, variance)
+napi_value BatchNormReluTrain(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  size_t n = 0, c = 0, betaLen = 0, yLen = 0, meanLen = 0, varLen = 0;
+  const float* x = args.floats(0, &n);
+  const float* gamma = args.floats(1, &c);
+  const float* beta = args.floats(2, &betaLen);
+  const float epsilon = static_cast<float>(args.number(3));
+  float* y = args.floats(4, &yLen);
+  float* mean = args.floats(5, &meanLen);
+  float* variance = args.floats(6, &varLen);
+  if (!args.ok()) return nullptr;
+  if (c == 0 || n % c != 0 || yLen != n || betaLen != c || meanLen != c || varLen != c) {
+    args.fail("batch norm with ReLU needs x and y of one size and c values for each parameter and moment");
+    return nullptr;
+  }
+  nm::batchNormReluTrain(n, c, x, gamma, beta, epsilon, y, mean, variance);
+  return undefined(env);
+}
+
+// (x, y, dy, dMean, dVariance, mean, variance, gamma, epsilon, dx, dGamma, dBeta)
+napi_value BatchNormReluTrainGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  size_t n = 0, c = 0, yLen = 0, dyLen = 0, dxLen = 0;
+  size_t cs[7] = {};
+  const float* x = args.floats(0, &n);
+  const float* y = args.floats(1, &yLen);
+  const float* dy = args.floats(2, &dyLen);
+  const float* dMean = args.floats(3, &cs[0]);
+  const float* dVariance = args.floats(4, &cs[1]);
+  const float* mean = args.floats(5, &cs[2]);
+  const float* variance = args.floats(6, &cs[3]);
+  const float* gamma = args.floats(7, &c);
+  const float epsilon = static_cast<float>(args.number(8));
+  float* dx = args.floats(9, &dxLen);
+  float* dGamma = args.floats(10, &cs[4]);
+  float* dBeta = args.floats(11, &cs[5]);
+  if (!args.ok()) return nullptr;
+  bool perChannel = c > 0 && n % c == 0 && yLen == n && dyLen == n && dxLen == n;
+  for (int i = 0; i < 6; ++i) perChannel = perChannel && cs[i] == c;
+  if (!perChannel) {
+    args.fail("batch norm with ReLU gradients need x, y, dy and dx of one size and c values per parameter");
+    return nullptr;
+  }
+  nm::batchNormReluTrainGrad(n, c, x, y, dy, dMean, dVariance, mean, variance, gamma, epsilon, dx, dGamma,
+                             dBeta);
+  return undefined(env);
+}
+
 // (threads)
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   Args args(env, info);
@@ -361,6 +429,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"batchNorm", nullptr, BatchNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"activationGrad", nullptr, ActivationGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"biasLeakyReluGrad", nullptr, BiasLeakyReluGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormReluTrain", nullptr, BatchNormReluTrain, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormReluTrainGrad", nullptr, BatchNormReluTrainGrad, nullptr, nullptr, nullptr, napi_default,
+       nullptr},
       {"adam", nullptr, Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"chooseGemm", nullptr, ChooseGemm, nullptr, nullptr, nullptr, napi_default, nullptr},
