@@ -104,6 +104,21 @@ describe.skipIf(skipNative)('native convolution kernels against the stock ones',
       expectClose(result, 'Conv2D', 1e-4, label);
       expectClose(result, 'Conv2DBackpropInput', 1e-4, label);
       expectClose(result, 'Conv2DBackpropFilter', 1e-4, label);
+
+      // Wider and deeper than one of the built-in product's 256 x 256 blocks of B, in every orientation.
+      for (const [ta, tb] of [
+        [false, false],
+        [true, false],
+        [false, true],
+        [true, true],
+      ] as const) {
+        const products = await stockAndNative(() => {
+          const a = tf.randomNormal(ta ? [300, 37] : [37, 300], 0, 1, 'float32', 7) as tf.Tensor2D;
+          const b = tf.randomNormal(tb ? [290, 300] : [300, 290], 0, 1, 'float32', 8) as tf.Tensor2D;
+          return tf.matMul(a, b, ta, tb);
+        });
+        expectClose(products, 'BatchMatMul', 1e-4, `${label} ${ta} ${tb}`);
+      }
     }
     addon.addon.chooseGemm(0);
   });
