@@ -1,4 +1,9 @@
-import { type ButtonInteraction, type ChatInputCommandInteraction, SlashCommandBuilder } from 'discord.js';
+import {
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  SlashCommandBuilder,
+} from 'discord.js';
 import type { SlashCommand } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
 import { UserFacingError } from '../src/bot/errors.js';
@@ -11,6 +16,7 @@ const SIZES = [128, 256, 512, 1024] as const;
 const data = new SlashCommandBuilder()
   .setName('mask')
   .setDescription('Grow a fresh Halloween mask')
+  .setContexts(InteractionContextType.Guild)
   .addIntegerOption((o) =>
     o.setName('count').setDescription('How many masks, 1 to 4').setMinValue(1).setMaxValue(4),
   )
@@ -95,7 +101,6 @@ async function button(interaction: ButtonInteraction, ctx: BotContext): Promise<
       })),
       outPx: 256,
       checkpointId: ref.checkpointId,
-      parentId: maskId,
       intro: '🧬 Variations on a nightmare:',
     });
   } else {

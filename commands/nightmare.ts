@@ -8,6 +8,7 @@ import {
 import type { SlashCommand } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
 import { UserFacingError } from '../src/bot/errors.js';
+import { NIGHTLY_PERMISSIONS } from '../src/bot/nightly-post.js';
 import { audit, isModerator, requireModerator } from '../src/bot/permissions.js';
 import { describeNight, formatDate, localDateAt } from '../src/schedule/index.js';
 import type { GuildSettings } from '../src/store/index.js';
@@ -53,6 +54,15 @@ const data = new SlashCommandBuilder()
   .addSubcommand((s) => s.setName('status').setDescription('Channel, time, the next post and the season'))
   .toJSON();
 
+/** What the bot lacks for a nightly post in a channel, by name; empty when all is well or unknown. */
+function missingPostPermissions(ctx: BotContext, channelId: string): string[] {
+  const channel = ctx.client.channels.cache.get(channelId);
+  const me = ctx.client.user;
+  if (!channel || channel.isDMBased() || !('permissionsFor' in channel) || !me) return [];
+  const permissions = channel.permissionsFor(me);
+  return NIGHTLY_PERMISSIONS.filter(([flag]) => !permissions?.has(flag)).map(([, name]) => name);
+}
+
 /** A server that never chose a season start gets the one in SEASON_START. */
 function seasonDefault(ctx: BotContext, guildId: string): { seasonStart?: string } {
   return ctx.store.guilds.get(guildId)?.seasonStart ? {} : { seasonStart: ctx.config.nightly.seasonStart };
@@ -72,7 +82,7 @@ function describe(settings: GuildSettings | null, ctx: BotContext, guildId: stri
   if (!night.inSeason) {
     lines.push(`🍂 Out of season. The next season starts on ${formatDate(night.nextSeasonStart)}.`);
   } else {
-    lines.push(`🎃 ${night.countdown}.`);
+    lines.push(`🎃 ${night.countdown.replace(/\.$/, '')}.`);
   }
   const next = ctx.nightly?.nextSlotFor(guildId);
   if (settings.enabled && next)
@@ -106,8 +116,11 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     if (!saved.ok) throw new UserFacingError('bad-setting', saved.error.message);
     ctx.nightly?.reschedule(guildId);
     audit(ctx, interaction, 'nightmare.channel', { channelId: channel.id });
+    const missing = missingPostPermissions(ctx, channel.id);
+    const warning =
+      missing.length > 0 ? `\n⚠️ I may not post there yet: I need ${missing.join(', ')} in that channel.` : '';
     await reply(
-      `🌘 Nightly nightmares will appear in <#${channel.id}>.\n${describe(saved.value, ctx, guildId)}`,
+      `🌘 Nightly nightmares will appear in <#${channel.id}>.${warning}\n${describe(saved.value, ctx, guildId)}`,
     );
     return;
   }

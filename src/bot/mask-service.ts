@@ -20,7 +20,6 @@ export type MaskJobRequest =
       refs: LatentRef[];
       outPx: number;
       checkpointId?: string;
-      parentId?: string;
       intro: string;
     }
   | { kind: 'morph'; from: LatentRef; to: LatentRef; outPx: number; checkpointId?: string };
@@ -81,10 +80,14 @@ export class MaskService {
     }
     const waiting = result.position > 1 || this.running !== undefined;
     this.shownPositions.set(result.job.id, result.position);
-    await interaction.editReply(
-      waiting ? `⏳ You're #${result.position} in line for a mask…` : '🕯️ Drawing your nightmare…',
-    );
+    // The job is in line whatever happens to this edit: start the queue first, so that a failed edit
+    // cannot strand it.
     this.kick();
+    await interaction
+      .editReply(waiting ? `⏳ You're #${result.position} in line for a mask…` : '🕯️ Drawing your nightmare…')
+      .catch((err: unknown) =>
+        this.log.warn({ err, jobId: result.job.id }, 'could not show the place in line'),
+      );
   }
 
   /** Puts back jobs a crash left running, then works through the queue. */
@@ -146,6 +149,7 @@ export class MaskService {
     }
     await this.deliver(job, message);
     this.deps.store.queue.complete(job.id, { ok: true, result: { maskIds } });
+    this.recordMasks(maskIds, job);
   }
 
   private async draw(
@@ -178,21 +182,32 @@ export class MaskService {
         outPx = Math.floor(outPx / 2);
         continue;
       }
-      for (const m of r.masks) {
-        const ref = parseMaskId(m.id);
+      return { message, maskIds: r.masks.map((m) => m.id) };
+    }
+  }
+
+  /**
+   * Notes the masks handed out. After delivery and never fatal: a record is bookkeeping, and the
+   * mask id itself already names the image. (A variation's parent is in its id, as its nudge.)
+   */
+  private recordMasks(maskIds: string[], job: QueueJob): void {
+    try {
+      for (const id of maskIds) {
+        const ref = parseMaskId(id);
         if (!ref) continue;
+        const step = Number(ref.checkpointId.slice(5, 14));
         this.deps.store.masks.record({
           checkpointId: ref.checkpointId,
-          checkpointStep: r.step,
+          checkpointStep: step,
           seed: ref.seed,
           weirdness: ref.weirdness,
-          sizePx: outPx,
-          parentId: request.parentId ?? null,
+          sizePx: (job.request as { outPx?: number }).outPx ?? 0,
           guildId: job.guildId,
           userId: job.userId,
         });
       }
-      return { message, maskIds: r.masks.map((m) => m.id) };
+    } catch (err) {
+      this.log.warn({ err, jobId: job.id }, 'could not record the masks handed out');
     }
   }
 
@@ -201,9 +216,12 @@ export class MaskService {
     const { rest, applicationId } = this.deps;
     if (deliveryRoute(job, this.deps.now()) === 'reply' && job.replyToken) {
       try {
+        // Interaction webhooks are authorised by their token alone. Sending the bot token too would let
+        // a 401 for an expired interaction make discord.js drop the bot token for every later request.
         await rest.patch(Routes.webhookMessage(applicationId, job.replyToken), {
           body: message.body,
           files: message.files,
+          auth: false,
         });
         return;
       } catch (err) {
@@ -234,6 +252,7 @@ export class MaskService {
         await this.deps.rest
           .patch(Routes.webhookMessage(this.deps.applicationId, job.replyToken), {
             body: { content: `⏳ You're #${position} in line for a mask…` },
+            auth: false,
           })
           .catch((err: unknown) =>
             this.log.warn({ err, jobId: job.id }, 'could not update a queue position'),

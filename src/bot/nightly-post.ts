@@ -14,7 +14,7 @@ import type { Store } from '../store/index.js';
 import { masksMessage } from './mask-message.js';
 
 /** The permissions a nightly post needs in its channel, with the names moderators see. */
-const NEEDED = [
+export const NIGHTLY_PERMISSIONS = [
   [PermissionFlagsBits.ViewChannel, 'View Channel'],
   [PermissionFlagsBits.SendMessages, 'Send Messages'],
   [PermissionFlagsBits.AttachFiles, 'Attach Files'],
@@ -26,6 +26,27 @@ const GONE_CODES = new Set([10003, 50001]);
 
 /** A nightly mask is a little stranger than the usual one. */
 export const NIGHTLY_WEIRDNESS = 1.25;
+
+/** The bot's recent message carrying the night's mask (its id holds the seed), if there is one. */
+async function findEarlierPost(
+  rest: REST,
+  channelId: string,
+  botId: string,
+  seed: number,
+): Promise<string | undefined> {
+  try {
+    const recent = (await rest.get(Routes.channelMessages(channelId), {
+      query: new URLSearchParams({ limit: '50' }),
+    })) as Array<{ id: string; author: { id: string }; embeds?: Array<{ footer?: { text?: string } }> }>;
+    const marker = `.${seed}.w`;
+    return recent.find(
+      (m) => m.author.id === botId && m.embeds?.some((e) => e.footer?.text?.includes(marker)),
+    )?.id;
+  } catch {
+    // Without Read Message History the nonce is the only guard left; post as the first attempt would.
+    return undefined;
+  }
+}
 
 /** The seed of a server's mask for a night: the same on every attempt, different every night. */
 export function nightlySeed(guildId: string, nightDate: string): number {
@@ -73,11 +94,23 @@ export function discordNightlyPoster(deps: {
     }
     const me = deps.client.user;
     const permissions = me ? channel.permissionsFor(me) : null;
-    const missing = NEEDED.filter(([flag]) => !permissions?.has(flag)).map(([, name]) => name);
+    const missing = NIGHTLY_PERMISSIONS.filter(([flag]) => !permissions?.has(flag)).map(([, name]) => name);
     if (missing.length > 0)
       return { kind: 'skipped', reason: 'missing-permissions', detail: missing.join(', ') };
 
     const seed = nightlySeed(guildId, night.nightDate);
+    // A retry may follow a crash between sending and confirming, possibly after Discord has forgotten
+    // the nonce: look for the first attempt's message before posting again.
+    if (night.attempt > 1 && me) {
+      const earlier = await findEarlierPost(deps.rest, channelId, me.id, seed);
+      if (earlier) {
+        deps.logger.info(
+          { guildId, nightDate: night.nightDate, messageId: earlier },
+          'the night was already posted',
+        );
+        return { kind: 'posted', messageId: earlier };
+      }
+    }
     const drawn = await deps.generator.masks([{ seed, weirdness: NIGHTLY_WEIRDNESS }], 512);
     const message = masksMessage(drawn.masks, { content: nightlyCaption(night), step: drawn.step });
     const sent = (await deps.rest.post(Routes.channelMessages(channelId), {

@@ -44,8 +44,10 @@ export interface ClaimPolicy {
   readonly maxAttempts: number;
 }
 
+// Two minutes: ample for drawing and uploading one mask, and short enough that a retry after a crash
+// between sending and confirming comes while Discord still remembers the nonce ("a few minutes").
 export const DEFAULT_CLAIM_POLICY: ClaimPolicy = Object.freeze({
-  leaseMs: 5 * 60_000,
+  leaseMs: 2 * 60_000,
   retryDelayMs: 60_000,
   maxAttempts: 3,
 });

@@ -138,6 +138,34 @@ describe('slash commands against a fake Discord', () => {
     expect(again.files[0]?.bytes.subarray(0, 4)).toEqual(PNG_MAGIC);
   });
 
+  it('given the Variations button, then four nudged masks of the same seed come back', async () => {
+    await deployCommands(config);
+    bot = await bootBot(config);
+    const first = fake.sendInteraction({ kind: 'slash', name: 'mask', userId: fake.user('alice').id });
+    const edit = await fake.waitFor(() => editWithFiles(first.id), { timeoutMs: 30_000 });
+    const rows = (edit.json as { components: Array<{ components: Array<{ custom_id: string }> }> })
+      .components;
+    const vary = rows[0]?.components[1]?.custom_id as string;
+    expect(vary).toMatch(/^mask:vary:/);
+    const messageId = fake.originalResponse(first.id)?.id as string;
+    const press = fake.sendInteraction({
+      kind: 'button',
+      customId: vary,
+      messageId,
+      userId: fake.user('morgan').id,
+    });
+    const variations = await fake.waitFor(() => editWithFiles(press.id), {
+      timeoutMs: 30_000,
+      description: 'variations',
+    });
+    expect(variations.files).toHaveLength(4);
+    const seed = vary.split('.')[1];
+    const footers = (variations.json as { embeds: Array<{ footer: { text: string } }> }).embeds.map(
+      (e) => e.footer.text,
+    );
+    for (const footer of footers) expect(footer).toMatch(new RegExp(`\\.${seed}\\.w1\\.n\\d+ `));
+  });
+
   it('given a 429 on the edit and a gateway drop, then the reply still lands once and the session resumes', async () => {
     await deployCommands(config);
     bot = await bootBot(config);

@@ -52,8 +52,9 @@ export async function makeInstall(
 }
 
 /** A fake Discord with one server: #general, #no-files (the bot may not attach files), alice and a moderator. */
-export function startWorld(): Promise<FakeDiscord> {
+export function startWorld(options: { nonceWindowMs?: number } = {}): Promise<FakeDiscord> {
   return startFakeDiscord({
+    ...options,
     guilds: [
       {
         name: 'Haunted House',

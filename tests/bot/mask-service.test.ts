@@ -30,14 +30,20 @@ function heldGenerator() {
 }
 
 function fakeRest() {
-  const calls: Array<{ method: string; route: string; body: { content?: string } }> = [];
+  type Init = { body: { content?: string }; auth?: boolean };
+  const calls: Array<{
+    method: string;
+    route: string;
+    body: { content?: string };
+    auth: boolean | undefined;
+  }> = [];
   return {
     calls,
     rest: {
-      patch: async (route: string, init: { body: { content?: string } }) =>
-        void calls.push({ method: 'PATCH', route, body: init.body }),
-      post: async (route: string, init: { body: { content?: string } }) =>
-        void calls.push({ method: 'POST', route, body: init.body }),
+      patch: async (route: string, init: Init) =>
+        void calls.push({ method: 'PATCH', route, body: init.body, auth: init.auth }),
+      post: async (route: string, init: Init) =>
+        void calls.push({ method: 'POST', route, body: init.body, auth: init.auth }),
     },
   };
 }
@@ -107,6 +113,8 @@ describe('mask queue', () => {
     release();
     await tick();
     expect(calls.filter((x) => x.body.content === 'hi')).toHaveLength(3);
+    // Interaction webhooks go without the bot token: a 401 on one must not cost the bot its token.
+    expect(calls.filter((x) => x.route.startsWith('/webhooks/')).every((x) => x.auth === false)).toBe(true);
     await close();
   });
 
@@ -133,6 +141,20 @@ describe('mask queue', () => {
       code: 'cooldown',
       message: expect.stringMatching(/in 59 s/),
     });
+    await close();
+  });
+
+  it('given a reply that cannot be edited when the request is queued, then the request still runs', async () => {
+    const { clock, service, release, calls, close } = setup(7_000_000);
+    const broken = interaction('a', clock.now);
+    broken.value.editReply = async () => {
+      throw new Error('Unknown interaction');
+    };
+    await service.submit(broken.value as never, request);
+    await tick();
+    release();
+    await tick();
+    expect(calls.filter((x) => x.body.content === 'hi')).toHaveLength(1);
     await close();
   });
 

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deployCommands } from '../../src/bot/deploy.js';
 import type { RunningBot } from '../../src/bot/run-bot.js';
@@ -77,6 +78,31 @@ describe('the nightly nightmare against a fake Discord', () => {
     expect(posts('general')).toHaveLength(1);
     expect(posts('general')[0]?.content).toMatch(/1 night until Halloween/);
     expect(fake.requests({ method: 'POST', path }).map((r) => r.status)).toEqual([502, 429, 200]);
+  });
+
+  it('given a crash between posting and recording, then the retry finds the post instead of posting again', async () => {
+    // Discord remembers a nonce for "a few minutes"; assume the worst, that it has already forgotten.
+    await cleanup({ bot, fake });
+    fake = await startWorld({ nonceWindowMs: 1 });
+    ({ root, config } = await makeInstall(fake));
+    await deployCommands(config);
+    bot = await bootBot(config);
+    await nightmare('channel', { channel: fake.channel('general').id });
+    await nightmare('time', { time: '21:00', zone: 'UTC' });
+    await tickThrough('2027-10-22T20:59:00Z', '2027-10-22T21:00:00Z');
+    expect(posts('general')).toHaveLength(1);
+
+    // What a crash right after sending leaves behind: a claim that was never confirmed, now past its lease.
+    await bot.stop();
+    const db = new Database(config.paths.databaseFile);
+    db.prepare(
+      "UPDATE nightly_ledger SET state = 'claimed', message_id = NULL, claimed_at = ? WHERE night_date = ?",
+    ).run(Date.now() - 10 * 60_000, '2027-10-22');
+    db.close();
+    bot = await bootBot(config);
+    await tickThrough('2027-10-22T21:05:00Z', '2027-10-22T21:06:00Z');
+    expect(posts('general')).toHaveLength(1);
+    expect(bot.ctx.store.ledger.get(fake.guild().guild.id, '2027-10-22')?.state).toBe('posted');
   });
 
   it('given 01:30 in London on 2027-10-31, when clocks go back, then the finale posts once', async () => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log/logger.js';
 import { NightlyScheduler } from '../../src/schedule/nightly.js';
 import type { PostFn } from '../../src/schedule/post.js';
-import { openStore } from '../../src/store/index.js';
+import { DEFAULT_CLAIM_POLICY, openStore } from '../../src/store/index.js';
 import { nightlyWorld } from './support/harness.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -68,8 +68,9 @@ describe('the nightly post, exactly once', () => {
     await restarted.scheduler.start();
     await world.runMinutes(SLOT + MINUTE, SLOT + HOUR, [restarted]);
 
-    // The claim's lease is 5 minutes; the takeover waits for it, then posts with the night's nonce.
-    expect(world.calls.map((c) => [iso(c.at), c.night.attempt])).toEqual([[iso(SLOT + 5 * MINUTE), 2]]);
+    // The takeover waits for the claim's lease to lapse, then posts with the night's nonce.
+    const lease = DEFAULT_CLAIM_POLICY.leaseMs;
+    expect(world.calls.map((c) => [iso(c.at), c.night.attempt])).toEqual([[iso(SLOT + lease), 2]]);
     expect(world.channel.messages).toHaveLength(1);
     expect(restarted.store.ledger.get('g1', '2027-10-13')).toMatchObject({ state: 'posted', attempts: 2 });
   });
