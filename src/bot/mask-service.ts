@@ -134,7 +134,7 @@ export class MaskService {
     let message: OutgoingMessage;
     let maskIds: string[] = [];
     try {
-      ({ message, maskIds } = await this.draw(request, job));
+      ({ message, maskIds } = await this.draw(request));
     } catch (err) {
       if (!(err instanceof GenerateError) || err.code === 'internal' || err.code === 'timeout') throw err;
       const text =
@@ -152,10 +152,7 @@ export class MaskService {
     this.recordMasks(maskIds, job);
   }
 
-  private async draw(
-    request: MaskJobRequest,
-    job: QueueJob,
-  ): Promise<{ message: OutgoingMessage; maskIds: string[] }> {
+  private async draw(request: MaskJobRequest): Promise<{ message: OutgoingMessage; maskIds: string[] }> {
     const { generator } = this.deps;
     if (request.kind === 'morph') {
       const r = await generator.morph(request.from, request.to, {

@@ -26,8 +26,14 @@ export function createAdam(
   const v = new Map<string, Variable>();
   for (const [name, p] of net.params) {
     // tidy frees the zero tensors the variables are made from; variables themselves outlive it.
-    m.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
-    v.set(name, tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+    m.set(
+      name,
+      tf.tidy(() => tf.variable(tf.zerosLike(p), false)),
+    );
+    v.set(
+      name,
+      tf.tidy(() => tf.variable(tf.zerosLike(p), false)),
+    );
   }
   return { ...options, epsilon: 1e-8, step: 0, m, v };
 }
