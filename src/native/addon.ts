@@ -112,6 +112,12 @@ export interface NativeAddon {
   ): void;
   setThreads(threads: number): void;
   /**
+   * Asks the C allocator to keep freed memory for reuse rather than return it to the system, so a
+   * training step's large buffers are not page-faulted in afresh every step. Process-wide; false where
+   * the allocator is not glibc's.
+   */
+  retainFreedMemory(): boolean;
+  /**
    * Which matrix product runs where a BLAS library was found: 0 the faster of the library and the
    * built-in one, measured once per thread count (the default); 1 the library; 2 the built-in one.
    */

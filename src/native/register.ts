@@ -36,11 +36,15 @@ export interface NativeStatus {
   enabled: boolean;
   blas?: string;
   threads?: number;
+  /** Whether the C allocator keeps freed memory for the next step (see NativeAddon.retainFreedMemory). */
+  retainsFreedMemory?: boolean;
   kernels: string[];
   reason?: string;
 }
 
 let status: NativeStatus = { enabled: false, kernels: [] };
+// Set once per process: disabling the kernels does not undo it, as the memory kept is only reused.
+let retainsFreedMemory: boolean | undefined;
 
 /**
  * Threads when nothing says otherwise: every core the process may use, since a training step keeps them
@@ -64,13 +68,20 @@ export function enableNativeKernels(options: { threads?: number; load?: AddonLoa
   const threads = options.threads ?? defaultThreads();
   addon.setThreads(threads);
   if (!status.enabled) {
+    retainsFreedMemory ??= addon.retainFreedMemory();
     for (const kernel of NATIVE_KERNELS) register(kernel, addon);
     setFusedAdamStep(nativeAdamStep(addon));
     enableFusedGradients(addon);
     enableFusedLayers(addon);
   }
   const kernels = [...stock.keys()];
-  status = { enabled: true, blas: addon.info().blas, threads, kernels };
+  status = {
+    enabled: true,
+    blas: addon.info().blas,
+    threads,
+    retainsFreedMemory: retainsFreedMemory ?? false,
+    kernels,
+  };
   return status;
 }
 
