@@ -28,6 +28,12 @@ enum class ReduceOp : int { Sum = 0, Mean, Max, Min, Prod };
 void binary(BinaryOp op, int rank, const int* shape, const int* stridesA, const int* stridesB,
             const float* a, const float* b, float* out, uint8_t* outBytes);
 
+/**
+ * tanh as a 13/6 rational function (the approximation Eigen, and so TensorFlow and PyTorch, use): within
+ * a few float ulps of std::tanh, and vectorisable, where std::tanh is a scalar libm call.
+ */
+float fastTanh(float x);
+
 /** out = op(x) for n elements; alpha is LeakyRelu's slope and Step's value at or below zero. */
 void unary(UnaryOp op, size_t n, const float* x, float* out, float alpha);
 
