@@ -1,5 +1,5 @@
 import type { GanConfig } from './config.js';
-import { batchNormRelu, dense, type Moments, upConv } from './layers.js';
+import { batchNormRelu, dense, type Moments, upConv, upConvTanh } from './layers.js';
 import { addBuffer, addParam, createNet, type Net, need } from './net.js';
 import type { Rng } from './random.js';
 import { type Tensor, tf } from './tf.js';
@@ -87,8 +87,8 @@ export function runGenerator(net: Net, z: Tensor, config: GanConfig, training: b
   }
 
   // [B, sizePx/2, sizePx/2, C] -> [B, sizePx, sizePx, 3]
-  x = upConv(x, need(net.params, 'out/kernel'), need(net.params, 'out/bias'));
-  return { images: tf.tanh(x), moments };
+  const images = upConvTanh(x, need(net.params, 'out/kernel'), need(net.params, 'out/bias'));
+  return { images, moments };
 }
 
 /**

@@ -48,6 +48,7 @@ export function batchNorm(
 export const FUSED_LAYER_KERNELS = Object.freeze({
   downConvLeakyRelu: 'NightmaskDownConvLeakyRelu',
   batchNormRelu: 'NightmaskBatchNormRelu',
+  upConvTanh: 'NightmaskUpConvTanh',
 });
 
 function hasKernel(name: string): boolean {
@@ -93,6 +94,22 @@ export function downConvLeakyRelu(x: Tensor, kernel: Tensor, bias: Tensor, alpha
       ) as Tensor;
   }
   return tf.leakyRelu(downConv(x, kernel, bias), alpha);
+}
+
+/** `tanh(upConv(x, kernel, bias))`, the generator's output layer, as one op where the backend has it. */
+export function upConvTanh(x: Tensor, kernel: Tensor, bias: Tensor): Tensor {
+  if (hasKernel(FUSED_LAYER_KERNELS.upConvTanh)) {
+    const [batch, height, width] = x.shape as [number, number, number, number];
+    const inputShape = [batch, height * 2, width * 2, kernel.shape[2] as number];
+    return tf
+      .engine()
+      .runKernel(
+        FUSED_LAYER_KERNELS.upConvTanh,
+        { dy: x, filter: kernel, bias },
+        { strides: 2, pad: 'same', inputShape },
+      ) as Tensor;
+  }
+  return tf.tanh(upConv(x, kernel, bias));
 }
 
 /** A 4x4 convolution with stride 2 and 'same' padding: halves height and width (PyTorch's padding 1). */

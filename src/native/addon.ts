@@ -76,6 +76,7 @@ export interface NativeAddon {
     dz: Float32Array,
     db: Float32Array,
   ): void;
+  biasTanhGrad(dy: Float32Array, y: Float32Array, dz: Float32Array, db: Float32Array): void;
   batchNormReluTrain(
     x: Float32Array,
     gamma: Float32Array,

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { batchNormRelu, downConvLeakyRelu, FUSED_LAYER_KERNELS } from '../../src/gan/layers.js';
+import { batchNormRelu, downConvLeakyRelu, FUSED_LAYER_KERNELS, upConvTanh } from '../../src/gan/layers.js';
 import { tf } from '../../src/gan/tf.js';
 import { disableNativeKernels } from '../../src/native/register.js';
 import { relativeError, skipNative, stockAndNative } from './native-support.js';
@@ -72,6 +72,28 @@ describe.skipIf(skipNative)('fused layers against the same maths in stock ops', 
     expect(ran.has(FUSED_LAYER_KERNELS.batchNormRelu)).toBe(true);
     expect(ran.has('Relu')).toBe(false);
     tf.dispose([running.mean, running.variance, weights]);
+  });
+
+  it('given the generator output, then transposed conv + bias + tanh and its three gradients agree within 1e-4', async () => {
+    for (const [size, inC] of [
+      [4, 8],
+      [6, 40],
+    ] as const) {
+      const weights = normal([2, size * 2, size * 2, 3], 34);
+      const block = () => {
+        const x = normal([2, size, size, inC], 31);
+        const kernel = tf.mul(normal([4, 4, 3, inC], 32), 0.3);
+        const bias = normal([3], 33);
+        const f = (a: tf.Tensor, k: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(upConvTanh(a, k, b), weights));
+        return [upConvTanh(x, kernel, bias), ...tf.grads(f)([x, kernel, bias])];
+      };
+      const result = await stockAndNative(block);
+      expectAllClose(result, `${size}x${size} ${inC}->3`);
+      const ran = await kernelsRun(block);
+      expect(ran.has(FUSED_LAYER_KERNELS.upConvTanh)).toBe(true);
+      expect(ran.has('Tanh')).toBe(false);
+      weights.dispose();
+    }
   });
 
   it('given inference mode, then batch norm + ReLU uses the running statistics on both paths', async () => {

@@ -333,6 +333,23 @@ napi_value BiasLeakyReluGrad(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+// (dy, y, dz, db)
+napi_value BiasTanhGrad(napi_env env, napi_callback_info info) {
+  Args args(env, info);
+  size_t n = 0, yLen = 0, dzLen = 0, c = 0;
+  const float* dy = args.floats(0, &n);
+  const float* y = args.floats(1, &yLen);
+  float* dz = args.floats(2, &dzLen);
+  float* db = args.floats(3, &c);
+  if (!args.ok()) return nullptr;
+  if (c == 0 || n % c != 0 || yLen != n || dzLen != n) {
+    args.fail("bias and tanh gradients need dy, y and dz of one size, a multiple of the channels");
+    return nullptr;
+  }
+  nm::biasTanhGrad(n, c, dy, y, dz, db);
+  return undefined(env);
+}
+
 // (x, gamma, beta, epsilon, y, mean, variance)
 napi_value BatchNormReluTrain(napi_env env, napi_callback_info info) {
   Args args(env, info);
@@ -451,6 +468,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"activationGrad", nullptr, ActivationGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormGrad", nullptr, BatchNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"biasLeakyReluGrad", nullptr, BiasLeakyReluGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"biasTanhGrad", nullptr, BiasTanhGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormReluTrain", nullptr, BatchNormReluTrain, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormReluTrainGrad", nullptr, BatchNormReluTrainGrad, nullptr, nullptr, nullptr, napi_default,
        nullptr},

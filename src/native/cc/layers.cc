@@ -30,6 +30,19 @@ void biasLeakyReluGrad(size_t n, size_t c, const float* dy, const float* y, floa
 }
 
 NM_CLONES
+void biasTanhGrad(size_t n, size_t c, const float* dy, const float* y, float* dz, float* db) {
+  std::vector<double> sum(c, 0.0);
+  for (size_t i = 0; i < n; i += c) {
+    for (size_t j = 0; j < c; ++j) {
+      const float g = dy[i + j] * (1.0f - y[i + j] * y[i + j]);
+      dz[i + j] = g;
+      sum[j] += g;
+    }
+  }
+  for (size_t j = 0; j < c; ++j) db[j] = static_cast<float>(sum[j]);
+}
+
+NM_CLONES
 void batchNormReluTrain(size_t n, size_t c, const float* x, const float* gamma, const float* beta,
                         float epsilon, float* y, float* mean, float* variance) {
   const size_t rows = c == 0 ? 0 : n / c;

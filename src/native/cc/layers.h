@@ -15,6 +15,9 @@ namespace nm {
 void biasLeakyReluGrad(size_t n, size_t c, const float* dy, const float* y, float alpha, float* dz,
                        float* db);
 
+/** The same for tanh(conv + bias): dz = dy * (1 - y^2), db its sum per channel. */
+void biasTanhGrad(size_t n, size_t c, const float* dy, const float* y, float* dz, float* db);
+
 /**
  * y = relu(gamma (x - mean) / sqrt(variance + epsilon) + beta) with the batch's own moments over all
  * but the last dim (variance biased, as tf.moments gives it), which are written to mean and variance.

@@ -1,13 +1,13 @@
 import { FUSED_LAYER_KERNELS } from '../../gan/layers.js';
 import { tf } from '../../gan/tf.js';
 import type { NativeAddon } from '../addon.js';
-import { fusedConv2d } from './conv.js';
-import { type CpuBackend, floats, output } from './support.js';
+import { conv2dBackpropInput, fusedConv2d } from './conv.js';
+import { type CpuBackend, floats, output, UnaryOp } from './support.js';
 
 /**
  * The whole-layer kernels that src/gan/layers.ts runs where the backend has them, with their gradients:
- * conv + bias + leaky ReLU (the discriminator's block) and training-mode batch norm + ReLU (the
- * generator's). TF.js cannot fuse either in a training step: tf.fused.conv2d falls back to separate ops
+ * conv + bias + leaky ReLU (the discriminator's block), training-mode batch norm + ReLU (the
+ * generator's) and transposed conv + bias + tanh (the generator's output). TF.js cannot fuse either in a training step: tf.fused.conv2d falls back to separate ops
  * when gradients are recorded and an activation other than ReLU is asked for, and it has no fused batch
  * norm with moments at all.
  */
@@ -16,6 +16,14 @@ const DOWN = FUSED_LAYER_KERNELS.downConvLeakyRelu;
 const DOWN_GRAD = `${DOWN}Grad`;
 const NORM = FUSED_LAYER_KERNELS.batchNormRelu;
 const NORM_GRAD = `${NORM}Grad`;
+const UP_TANH = FUSED_LAYER_KERNELS.upConvTanh;
+const UP_TANH_GRAD = `${UP_TANH}Grad`;
+
+interface UpAttrs {
+  strides: number;
+  pad: 'same' | 'valid';
+  inputShape: [number, number, number, number];
+}
 
 interface DownAttrs {
   strides: number;
@@ -63,6 +71,43 @@ function kernels(addon: NativeAddon): tf.KernelConfig[] {
           dz,
           db,
         );
+        return [output(cpu, [...y.shape], dz), output(cpu, [channels], db)];
+      },
+    },
+    {
+      kernelName: UP_TANH,
+      backendName: 'cpu',
+      kernelFunc: ({ inputs, backend, attrs }) => {
+        const cpu = backend as unknown as CpuBackend;
+        const { strides, pad, inputShape } = attrs as unknown as UpAttrs;
+        const result = conv2dBackpropInput.run({
+          inputs,
+          attrs: { strides, pad, inputShape, dataFormat: 'NHWC' },
+          backend: cpu,
+          addon,
+        });
+        if (!result) throw new Error(`${UP_TANH} expects float32 NHWC input and a 4-D filter`);
+        const channels = inputShape[3];
+        addon.biasActivation(
+          values(cpu, result, UP_TANH),
+          values(cpu, inputs.bias, UP_TANH),
+          channels,
+          UnaryOp.Tanh,
+          0,
+        );
+        return result;
+      },
+    },
+    {
+      kernelName: UP_TANH_GRAD,
+      backendName: 'cpu',
+      kernelFunc: ({ inputs, backend }) => {
+        const cpu = backend as unknown as CpuBackend;
+        const { dy, y } = inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
+        const channels = y.shape.at(-1) ?? 1;
+        const dz = new Float32Array(y.shape.reduce((a, b) => a * b, 1));
+        const db = new Float32Array(channels);
+        addon.biasTanhGrad(values(cpu, dy, UP_TANH_GRAD), values(cpu, y, UP_TANH_GRAD), dz, db);
         return [output(cpu, [...y.shape], dz), output(cpu, [channels], db)];
       },
     },
@@ -158,6 +203,25 @@ const gradients: tf.GradConfig[] = [
     },
   },
   {
+    // The op is conv2dTranspose: its input is TF.js's "dy" and its output the "dx" of a convolution.
+    kernelName: UP_TANH,
+    inputsToSave: ['dy', 'filter'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, filter, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+      const { strides, pad } = attrs as unknown as UpAttrs;
+      const [dz, db] = run(UP_TANH_GRAD, { dy: dy as tf.Tensor, y }, {}) as [tf.Tensor, tf.Tensor];
+      const conv = { strides, pad, dataFormat: 'NHWC', dilations: 1 };
+      const engine = tf.engine();
+      return {
+        dy: () => engine.runKernel('Conv2D', { x: dz, filter }, conv),
+        filter: () =>
+          engine.runKernel('Conv2DBackpropFilter', { x: dz, dy: x }, { ...conv, filterShape: filter.shape }),
+        bias: () => db,
+      };
+    },
+  },
+  {
     kernelName: NORM,
     inputsToSave: ['x', 'gamma'],
     outputsToSave: [true, true, true],
@@ -184,9 +248,10 @@ export function enableFusedLayers(addon: NativeAddon): void {
 /** Removes them again; src/gan/layers.ts then runs the separate stock ops. */
 export function disableFusedLayers(): void {
   if (!tf.getKernel(DOWN, 'cpu')) return;
-  for (const name of [DOWN, DOWN_GRAD, NORM, NORM_GRAD]) tf.unregisterKernel(name, 'cpu');
+  for (const name of [DOWN, DOWN_GRAD, NORM, NORM_GRAD, UP_TANH, UP_TANH_GRAD])
+    tf.unregisterKernel(name, 'cpu');
   for (const gradient of gradients) tf.unregisterGradient(gradient.kernelName);
 }
 
 /** The fused layers' kernel names, for reports. */
-export const FUSED_LAYERS = [DOWN, NORM] as const;
+export const FUSED_LAYERS = [DOWN, NORM, UP_TANH] as const;
