@@ -23,12 +23,17 @@ python="${PYTHON:-/usr/bin/python3}"
 field() { node -e 'const l=require("fs").readFileSync(0,"utf8").trim().split("\n").pop();
   console.log(JSON.parse(l)[process.argv[1]])' "$1"; }
 
+# Other processes share these machines: the load averages before each setting and at the end say how
+# much, and ratios from one sitting are what compare.
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
 summary=()
-# res width batch threads timed-steps warm-up-steps: 64 px steps take about a second, 32 px ones 0.1 s.
+# res width batch threads timed-steps warm-up-steps: 64 px steps take under a second, 32 px ones under 0.1 s.
 for setting in "64 64 32 1 5 2" "32 32 32 1 30 5" "64 64 32 2 5 2" "32 32 32 2 30 5"; do
   read -r res width batch threads steps warmup <<<"$setting"
   label="${res}px width ${width} batch ${batch}, ${threads} thread(s)"
   ratios=()
+  echo "$label: load average $(load) before"
   for round in $(seq 1 "$rounds"); do
     ours=$(npx --no-install tsx src/cli/main.ts bench train --backend native --res "$res" --width "$width" \
       --batch "$batch" --threads "$threads" --steps "$steps" --warmup "$warmup" | field imagesPerSecond)
@@ -44,3 +49,4 @@ done
 
 echo
 printf '%s\n' "${summary[@]}"
+echo "load average at the end: $(load)"
