@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <initializer_list>
 
 namespace nm {
 namespace {
@@ -76,9 +77,12 @@ float fastTanh(float x) {
   // Beyond 9, tanh is 1 in float; clamping keeps the polynomials in their range (and passes NaN on).
   const float c = x > 9.0f ? 9.0f : (x < -9.0f ? -9.0f : x);
   const float x2 = c * c;
-  const float p = ((((((-2.76076847742355e-16f * x2 + 2.00018790482477e-13f) * x2 - 8.60467152213735e-11f) * x2 +
-                      5.12229709037114e-08f) * x2 + 1.48572235717979e-05f) * x2 + 6.37261928875436e-04f) * x2 +
-                   4.89352455891786e-03f) * c;
+  float p = -2.76076847742355e-16f;
+  for (const float a : {2.00018790482477e-13f, -8.60467152213735e-11f, 5.12229709037114e-08f,
+                        1.48572235717979e-05f, 6.37261928875436e-04f, 4.89352455891786e-03f}) {
+    p = p * x2 + a;
+  }
+  p *= c;
   const float q = ((1.19825839466702e-06f * x2 + 1.18534705686654e-04f) * x2 + 2.26843463243900e-03f) * x2 +
                   4.89352518554385e-03f;
   // Near zero the quotient loses the last bits that x itself has.

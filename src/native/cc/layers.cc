@@ -80,8 +80,8 @@ void batchNormReluTrain(size_t n, size_t c, const float* x, const float* gamma, 
 NM_CLONES
 void batchNormReluTrainGrad(size_t n, size_t c, const float* x, const float* y, const float* dy,
                             const float* dMean, const float* dVariance, const float* mean,
-                            const float* variance, const float* gamma, float epsilon, float* dx, float* dGamma,
-                            float* dBeta) {
+                            const float* variance, const float* gamma, float epsilon, float* dx,
+                            float* dGamma, float* dBeta) {
   const double rows = c == 0 ? 1.0 : static_cast<double>(n / c);
   std::vector<float> invStd(c);
   for (size_t j = 0; j < c; ++j) invStd[j] = 1.0f / std::sqrt(variance[j] + epsilon);

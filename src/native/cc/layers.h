@@ -31,7 +31,7 @@ void batchNormReluTrain(size_t n, size_t c, const float* x, const float* gamma, 
  */
 void batchNormReluTrainGrad(size_t n, size_t c, const float* x, const float* y, const float* dy,
                             const float* dMean, const float* dVariance, const float* mean,
-                            const float* variance, const float* gamma, float epsilon, float* dx, float* dGamma,
-                            float* dBeta);
+                            const float* variance, const float* gamma, float epsilon, float* dx,
+                            float* dGamma, float* dBeta);
 
 }  // namespace nm

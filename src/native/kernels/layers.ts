@@ -7,9 +7,9 @@ import { type CpuBackend, floats, output, UnaryOp } from './support.js';
 /**
  * The whole-layer kernels that src/gan/layers.ts runs where the backend has them, with their gradients:
  * conv + bias + leaky ReLU (the discriminator's block), training-mode batch norm + ReLU (the
- * generator's) and transposed conv + bias + tanh (the generator's output). TF.js cannot fuse either in a training step: tf.fused.conv2d falls back to separate ops
- * when gradients are recorded and an activation other than ReLU is asked for, and it has no fused batch
- * norm with moments at all.
+ * generator's) and transposed conv + bias + tanh (the generator's output). TF.js fuses none of these in a
+ * training step: tf.fused.conv2d falls back to separate ops when gradients are recorded and the
+ * activation is not ReLU, and it has no fused batch norm with moments at all.
  */
 
 const DOWN = FUSED_LAYER_KERNELS.downConvLeakyRelu;
