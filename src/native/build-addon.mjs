@@ -1,8 +1,12 @@
 // Builds the native kernels at `npm install` / `npm rebuild` time. It never fails the install: without a
 // compiler or Node's headers nightmask still works on TF.js's stock kernels, and says so at start.
-// node-gyp is pointed at this Node's own headers (--nodedir) so the build needs no network.
+// When this Node's own headers are on disk, node-gyp is pointed at them (--nodedir) and the build needs
+// no network; otherwise node-gyp fetches the headers as it usually does.
+// An addon already built from the same sources for the same Node is kept: `npx nightmask` in a fresh
+// clone runs this script again, and rebuilding under a running trainer would only cost time.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +22,22 @@ function skip(reason) {
 }
 
 if (process.platform !== 'linux') skip(`only Linux is supported, this is ${process.platform}`);
-if (!existsSync(headers)) skip(`Node's headers are missing: no ${headers}`);
+
+const sourcesDir = join(root, 'src', 'native', 'cc');
+const built = join(root, 'build', 'Release', 'nightmask_native.node');
+const stamp = join(root, 'build', 'Release', 'nightmask_native.sources');
+const hash = createHash('sha256').update(process.version).update(readFileSync(join(root, 'binding.gyp')));
+for (const name of readdirSync(sourcesDir).sort()) hash.update(name).update(readFileSync(join(sourcesDir, name)));
+const digest = hash.digest('hex');
+if (process.env.NIGHTMASK_FORCE_NATIVE_BUILD !== '1' && existsSync(built) && existsSync(stamp)) {
+  if (readFileSync(stamp, 'utf8').trim() === digest) {
+    console.log('nightmask: native kernels are up to date (build/Release/nightmask_native.node)');
+    process.exit(0);
+  }
+}
+
+// npm's own nodedir setting wins; then this Node's headers if they are installed; else node-gyp's default.
+const nodedir = process.env.npm_config_nodedir || (existsSync(headers) ? prefix : undefined);
 
 // npm tells its lifecycle scripts where its own node-gyp is; outside npm, look beside npm, then on PATH.
 const candidates = [
@@ -27,10 +46,14 @@ const candidates = [
 ].filter((p) => p && existsSync(p));
 const [command, ...prefixArgs] = candidates[0] ? [process.execPath, candidates[0]] : ['node-gyp'];
 
-const result = spawnSync(command, [...prefixArgs, 'rebuild', `--nodedir=${prefix}`, '--loglevel=error'], {
+const nodedirArgs = nodedir ? [`--nodedir=${nodedir}`] : [];
+const result = spawnSync(command, [...prefixArgs, 'rebuild', ...nodedirArgs, '--loglevel=error'], {
   cwd: root,
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 if (result.error) skip(`could not run node-gyp: ${result.error.message}`);
-if (result.status !== 0) skip('the compiler failed; its errors are above');
+if (result.status !== 0) {
+  skip(nodedir ? 'the compiler failed; its errors are above' : `no Node headers at ${headers} and none could be fetched`);
+}
+writeFileSync(stamp, `${digest}\n`);
 console.log('nightmask: native kernels built (build/Release/nightmask_native.node)');
