@@ -165,7 +165,8 @@ export async function selectBackend(
     candidates,
   };
   const skipped = candidates.filter((c) => c !== pick).map((c) => ({ backend: c.name, reason: c.reason }));
-  logger.warn(
+  // Said at start in every mode; a warning only when it is the slow fallback (above).
+  logger.info(
     { backend: choice.name, device: choice.device, skipped },
     `${role} on ${choice.name}: ${choice.device}`,
   );

@@ -25,7 +25,7 @@ export interface RunningBot {
 export async function startBot(
   config: Config,
   logger: Logger,
-  options: { trainer?: boolean } = {},
+  options: { trainer?: boolean; fresh?: boolean } = {},
 ): Promise<RunningBot> {
   const token = config.discord.token;
   const applicationId = config.discord.clientId;
@@ -33,7 +33,7 @@ export async function startBot(
   const log = logger.child({ subsystem: 'bot' });
 
   const store = openStore(config.paths.databaseFile, logger.child({ subsystem: 'store' }));
-  const trainer = new TrainerSupervisor({ logger });
+  const trainer = new TrainerSupervisor({ logger, fresh: options.fresh ?? false });
   const generator = new GeneratorClient({ logger });
   const client = createDiscordClient(config);
   const now = () => Date.now();
@@ -84,8 +84,12 @@ export async function startBot(
 }
 
 /** `nightmask start` with a token: runs until SIGINT or SIGTERM, then stops cleanly. */
-export async function runBot(config: Config, logger: Logger): Promise<void> {
-  const bot = await startBot(config, logger);
+export async function runBot(
+  config: Config,
+  logger: Logger,
+  options: { fresh?: boolean } = {},
+): Promise<void> {
+  const bot = await startBot(config, logger, options);
   await new Promise<void>((resolve) => {
     // stop() is idempotent, so a second Ctrl-C waits for the same clean stop instead of killing it.
     const onSignal = (signal: NodeJS.Signals) => {

@@ -11,11 +11,13 @@ export function registerStartCommand(program: Command): void {
       'run the long-running process: the trainer in the background, the nightly schedule, and the bot when ' +
         'DISCORD_TOKEN is set (local mode otherwise: nightly masks go to NIGHTMASK_OUTPUT_DIR)',
     )
-    .action(async () => {
+    .option('--fresh', 'train new networks from scratch; the old checkpoints are moved to models/archive/')
+    .action(async (opts: { fresh?: boolean }) => {
       const config = loadConfig();
       const logger = createLogger();
       for (const warning of config.warnings) logger.warn(warning);
-      if (config.discord.token) await runBot(config, logger);
-      else await runLocalMode(config, logger);
+      const fresh = opts.fresh ?? false;
+      if (config.discord.token) await runBot(config, logger, { fresh });
+      else await runLocalMode(config, logger, { fresh });
     });
 }

@@ -19,7 +19,8 @@ export function registerTrainCommand(program: Command): void {
     )
     .option('--steps <n>', 'stop after this many steps', intOption(1, 100_000_000))
     .option('--minutes <m>', 'stop after this many minutes', numberOption(0.01, 1_000_000))
-    .action(async (opts: { steps?: number; minutes?: number }) => {
+    .option('--fresh', 'train new networks from scratch; the old checkpoints are moved to models/archive/')
+    .action(async (opts: { steps?: number; minutes?: number; fresh?: boolean }) => {
       if (opts.steps === undefined && opts.minutes === undefined) {
         throw new UsageError(
           'say how long to train: --steps N, --minutes M, or both (whichever comes first)',
@@ -35,7 +36,9 @@ export function registerTrainCommand(program: Command): void {
       for (const warning of config.warnings) console.error(`warning: ${warning}`);
       const backend = await selectBackend(config.training.backend, logger);
       console.error(`training on ${backend.name} (${backend.device})`);
-      const { ganConfig, loaded } = await resumePoint(config, backend, logger);
+      const { ganConfig, loaded } = await resumePoint(config, backend, logger, {
+        fresh: opts.fresh ?? false,
+      });
       const dataset = await ensureDataset(config.paths, ganConfig.sizePx, logger);
       const trainer = Trainer.open(
         { ...config.training, ...config.paths, backend, logger },

@@ -17,7 +17,11 @@ import { fileNightlyPoster, LOCAL_GUILD_ID } from './nightly-file.js';
  * on data/, sample grids land in models/samples, and each night of the season a nightly nightmare is
  * written to the output folder as the bot would post it. Ctrl-C stops with a checkpoint.
  */
-export async function runLocalMode(config: Config, logger: Logger): Promise<void> {
+export async function runLocalMode(
+  config: Config,
+  logger: Logger,
+  options: { fresh?: boolean } = {},
+): Promise<void> {
   const log = logger.child({ subsystem: 'local' });
   const store = openStore(config.paths.databaseFile, logger.child({ subsystem: 'store' }));
   const settings = store.guilds.update(LOCAL_GUILD_ID, {
@@ -28,7 +32,7 @@ export async function runLocalMode(config: Config, logger: Logger): Promise<void
   });
   if (!settings.ok) throw new Error(`nightly settings: ${settings.error.message}`);
 
-  const trainer = new TrainerSupervisor({ logger });
+  const trainer = new TrainerSupervisor({ logger, fresh: options.fresh ?? false });
   const generator = new GeneratorClient({ logger });
   const nightly = new NightlyScheduler({
     store,
@@ -63,10 +67,15 @@ export async function runLocalMode(config: Config, logger: Logger): Promise<void
       resolve();
     };
     // A second Ctrl-C while stopping must not cut the checkpoint short: it is noted and ignored.
-    let stopping = false;
+    // (npm forwards the Ctrl-C that the process group already got, so a second one at once is usual.)
+    let stoppingSince = 0;
     const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) return log.warn({ signal }, 'already stopping; waiting for the checkpoint');
-      stopping = true;
+      if (stoppingSince > 0) {
+        if (Date.now() - stoppingSince > 1000)
+          log.info({ signal }, 'already stopping; waiting for the checkpoint');
+        return;
+      }
+      stoppingSince = Date.now();
       void stop(signal);
     };
     process.on('SIGINT', onSignal);

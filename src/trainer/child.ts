@@ -44,7 +44,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const unlock = await lockModelsDir(config.paths.modelsDir);
   const backend = await selectBackend(config.training.backend, logger);
-  const { ganConfig, loaded } = await resumePoint(config, backend, logger);
+  // --fresh is passed to the first child only; a restarted one resumes the new run.
+  const { ganConfig, loaded } = await resumePoint(config, backend, logger, {
+    fresh: process.argv.includes('--fresh'),
+  });
   let dataset = await ensureDataset(config.paths, ganConfig.sizePx, logger);
   const trainer = Trainer.open(
     { ...config.training, ...config.paths, backend, logger },
@@ -92,6 +95,8 @@ async function main(): Promise<void> {
 
   const info = await trainer.checkpoint();
   send({ type: 'checkpoint', step: info.step, id: info.id, path: info.path });
+  // The grid of the final step too, so that latest.png shows what the checkpoint holds.
+  send({ type: 'sample', step: trainer.step, path: await trainer.writeSampleGrid() });
   await report(true);
   send({ type: 'stopped', step: trainer.step });
   trainer.dispose();

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { type BackendChoice, defaultModelSize, probeBackends } from '../backend/select.js';
 import { type LoadedCheckpoint, listCheckpoints, loadLatestCheckpoint } from '../checkpoint/store.js';
 import type { Config } from '../config/config.js';
@@ -18,6 +18,18 @@ export function freshGanConfig(training: Config['training'], backend: BackendCho
     width: training.width === 'auto' ? auto.width : training.width,
     batchSize: training.batchSize === 'auto' ? auto.batchSize : training.batchSize,
   });
+}
+
+/**
+ * Moves the checkpoints of the current run to models/archive/<time>/, so that a fresh start loses
+ * nothing: moving the folder back resumes the old run.
+ */
+async function setAsideCheckpoints(config: Config, logger: Logger): Promise<void> {
+  if ((await listCheckpoints(config.paths.checkpointsDir)).length === 0) return;
+  const archive = join(config.paths.modelsDir, 'archive', new Date().toISOString().replace(/[:.]/g, '-'));
+  await mkdir(dirname(archive), { recursive: true });
+  await rename(config.paths.checkpointsDir, archive);
+  logger.warn({ archive }, 'starting from scratch: the previous checkpoints were moved aside');
 }
 
 /**
@@ -53,8 +65,13 @@ export async function resumePoint(
   config: Config,
   backend: BackendChoice,
   logger: Logger,
+  options: { fresh?: boolean } = {},
 ): Promise<{ ganConfig: GanConfig; loaded: LoadedCheckpoint | undefined }> {
   const fresh = freshGanConfig(config.training, backend);
+  if (options.fresh) {
+    await setAsideCheckpoints(config, logger);
+    return { ganConfig: fresh, loaded: undefined };
+  }
   const loaded = await loadLatestCheckpoint(config.paths.checkpointsDir, logger);
   if (!loaded) return { ganConfig: fresh, loaded: undefined };
   const ganConfig = parseGanConfig(loaded.manifest.config);

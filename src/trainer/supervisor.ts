@@ -13,6 +13,8 @@ export interface SupervisorOptions {
   maxBackoffMs?: number;
   /** How long `stop()` waits for the final checkpoint before killing the child. */
   stopTimeoutMs?: number;
+  /** Start new networks instead of resuming (the first child only; restarts resume the new run). */
+  fresh?: boolean;
 }
 
 export interface SupervisorEvents {
@@ -78,15 +80,16 @@ export class TrainerSupervisor extends EventEmitter<SupervisorEvents> {
   start(): void {
     if (this.child || this.stopping) return;
     const entry = childEntry();
-    this.startedAt = Date.now();
-    const child = fork(entry.path, [], {
+    const args = this.options.fresh && this.startedAt === 0 ? ['--fresh'] : [];
+    const child = fork(entry.path, args, {
       execArgv: entry.execArgv,
       env: { ...process.env, ...this.options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
     });
     this.child = child;
-    this.logger.info({ pid: child.pid }, 'trainer process started');
+    this.startedAt = Date.now();
+    this.logger.info({ childPid: child.pid }, 'trainer process started');
 
     child.on('message', (message: ChildMessage) => this.onMessage(message));
     child.on('error', (err) => this.logger.error({ err }, 'trainer process error'));

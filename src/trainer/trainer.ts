@@ -32,6 +32,11 @@ export interface TrainerSettings {
   now?: () => number;
 }
 
+/** Names a dataset build: a new ingest or demo build gives a new id. */
+function datasetId(dataset: DatasetCache): string {
+  return `${dataset.manifest.source.kind}:${dataset.manifest.count}:${dataset.manifest.createdAt}`;
+}
+
 /** The fixed latent seeds of every sample grid, so grids from one run can be compared and animated. */
 export const SAMPLE_SEEDS: readonly number[] = Object.freeze(Array.from({ length: 16 }, (_, i) => 1000 + i));
 
@@ -92,6 +97,14 @@ export class Trainer {
         at: loaded.manifest.createdAt,
       };
       settings.logger.info({ step: gan.step, checkpoint: loaded.path }, 'resumed from checkpoint');
+      const trainedOn = loaded.manifest.trainer.datasetId;
+      if (trainedOn !== undefined && trainedOn !== datasetId(dataset)) {
+        settings.logger.warn(
+          { images: dataset.manifest.count, source: dataset.manifest.source.kind },
+          'the data set changed since this checkpoint: fine-tuning the trained networks on it ' +
+            '(start with --fresh to train new networks from scratch instead)',
+        );
+      }
     } else {
       settings.logger.info({ config: gan.config }, 'starting a new run');
     }
@@ -155,7 +168,11 @@ export class Trainer {
         backend: this.settings.backend.name,
         optimizerSteps: { generator: this.gan.gOptimizer.step, discriminator: this.gan.dOptimizer.step },
         rngState: this.rng.snapshot,
-        trainer: { datasetImages: this.dataset.manifest.count, losses: this.losses },
+        trainer: {
+          datasetImages: this.dataset.manifest.count,
+          datasetId: datasetId(this.dataset),
+          losses: this.losses,
+        },
       },
       tensors,
       { logger: this.settings.logger },

@@ -70,6 +70,7 @@ describe('trainer', () => {
         config: tinyConfig,
         id: 'x',
         createdAt: '',
+        trainer: {},
       },
     } as unknown as LoadedCheckpoint;
     const trainer = Trainer.open(settings(), dataset, tinyConfig, loaded);
