@@ -26,10 +26,13 @@ if (process.platform !== 'linux') skip(`only Linux is supported, this is ${proce
 const sourcesDir = join(root, 'src', 'native', 'cc');
 const built = join(root, 'build', 'Release', 'nightmask_native.node');
 const stamp = join(root, 'build', 'Release', 'nightmask_native.sources');
-const hash = createHash('sha256').update(process.version).update(readFileSync(join(root, 'binding.gyp')));
-for (const name of readdirSync(sourcesDir).sort()) hash.update(name).update(readFileSync(join(sourcesDir, name)));
+const hash = createHash('sha256')
+  .update(process.version)
+  .update(readFileSync(join(root, 'binding.gyp')));
+for (const name of readdirSync(sourcesDir).sort())
+  hash.update(name).update(readFileSync(join(sourcesDir, name)));
 const digest = hash.digest('hex');
-if (process.env.NIGHTMASK_FORCE_NATIVE_BUILD !== '1' && existsSync(built) && existsSync(stamp)) {
+if (existsSync(built) && existsSync(stamp)) {
   if (readFileSync(stamp, 'utf8').trim() === digest) {
     console.log('nightmask: native kernels are up to date (build/Release/nightmask_native.node)');
     process.exit(0);
@@ -53,7 +56,11 @@ const result = spawnSync(command, [...prefixArgs, 'rebuild', ...nodedirArgs, '--
 });
 if (result.error) skip(`could not run node-gyp: ${result.error.message}`);
 if (result.status !== 0) {
-  skip(nodedir ? 'the compiler failed; its errors are above' : `no Node headers at ${headers} and none could be fetched`);
+  skip(
+    nodedir
+      ? 'the compiler failed; its errors are above'
+      : `no Node headers at ${headers} and none could be fetched`,
+  );
 }
 writeFileSync(stamp, `${digest}\n`);
 console.log('nightmask: native kernels built (build/Release/nightmask_native.node)');
