@@ -67,9 +67,12 @@ NM_INLINE void packA(bool transA, const float* a, int lda, int i0, int mr, int p
   }
 }
 
+// With `overwrite`, the first KC-deep block stores into C instead of adding to it, so C needs no clearing
+// pass first: for the shallow products of our convolutions (k of 48 to 256) that pass cost as much as
+// the arithmetic.
 template <int MR>
 NM_INLINE void blockedImpl(bool transA, bool transB, int m, int n, int k, float alpha, const float* a,
-                           int lda, const float* b, int ldb, float* c, int ldc) {
+                           int lda, const float* b, int ldb, float* c, int ldc, bool overwrite) {
   thread_local std::vector<float> bp(static_cast<size_t>(KC) * NC);
   float ap[KC * MR];
 
@@ -93,9 +96,14 @@ NM_INLINE void blockedImpl(bool transA, bool transB, int m, int n, int k, float 
             }
           }
           const int nr = std::min(NR, nc - jp * NR);
+          const bool store = overwrite && p0 == 0;
           for (int i = 0; i < mr; ++i) {
             float* out = c + static_cast<size_t>(i0 + i) * ldc + j0 + jp * NR;
-            for (int j = 0; j < nr; ++j) out[j] += alpha * acc[i][j];
+            if (store) {
+              for (int j = 0; j < nr; ++j) out[j] = alpha * acc[i][j];
+            } else {
+              for (int j = 0; j < nr; ++j) out[j] += alpha * acc[i][j];
+            }
           }
         }
       }
@@ -106,35 +114,41 @@ NM_INLINE void blockedImpl(bool transA, bool transB, int m, int n, int k, float 
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("arch=x86-64-v4"))) void blockedAvx512(bool transA, bool transB, int m, int n, int k,
                                                                float alpha, const float* a, int lda,
-                                                               const float* b, int ldb, float* c, int ldc) {
-  blockedImpl<8>(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+                                                               const float* b, int ldb, float* c, int ldc,
+                                                               bool overwrite) {
+  blockedImpl<8>(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, overwrite);
 }
 __attribute__((target("arch=x86-64-v3"))) void blockedAvx2(bool transA, bool transB, int m, int n, int k,
                                                              float alpha, const float* a, int lda,
-                                                             const float* b, int ldb, float* c, int ldc) {
-  blockedImpl<4>(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+                                                             const float* b, int ldb, float* c, int ldc,
+                                                             bool overwrite) {
+  blockedImpl<4>(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, overwrite);
 }
 #endif
 
 void blocked(bool transA, bool transB, int m, int n, int k, float alpha, const float* a, int lda,
-             const float* b, int ldb, float* c, int ldc) {
+             const float* b, int ldb, float* c, int ldc, bool overwrite) {
 #if defined(__x86_64__) && defined(__GNUC__)
   static const int level = [] {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("x86-64-v4")) return 4;
     return __builtin_cpu_supports("x86-64-v3") ? 3 : 0;
   }();
-  if (level == 4) return blockedAvx512(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
-  if (level == 3) return blockedAvx2(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+  if (level == 4) return blockedAvx512(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, overwrite);
+  if (level == 3) return blockedAvx2(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, overwrite);
 #endif
-  blockedImpl<4>(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+  blockedImpl<4>(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, overwrite);
 }
 
 }  // namespace
 
 void sgemmFallback(bool transA, bool transB, int m, int n, int k, float alpha, const float* a, int lda,
                    const float* b, int ldb, float beta, float* c, int ldc) {
-  // beta 0 must clear C even where it holds NaN, as BLAS does.
+  // beta 0 must replace C even where it holds NaN, as BLAS does: stored by the product itself, or cleared.
+  if (beta == 0.0f && k > 0 && alpha != 0.0f) {
+    blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, true);
+    return;
+  }
   for (int i = 0; i < m; ++i) {
     float* row = c + static_cast<size_t>(i) * ldc;
     if (beta == 0.0f) {
@@ -143,7 +157,7 @@ void sgemmFallback(bool transA, bool transB, int m, int n, int k, float alpha, c
       for (int j = 0; j < n; ++j) row[j] *= beta;
     }
   }
-  if (k > 0 && alpha != 0.0f) blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+  if (k > 0 && alpha != 0.0f) blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, false);
 }
 
 }  // namespace nm
