@@ -3,6 +3,7 @@ import { tf } from '../gan/tf.js';
 import type { Logger } from '../log/logger.js';
 import { loadAddon, NATIVE_HOW_TO } from '../native/addon.js';
 import { FUSED_GRADIENTS } from '../native/kernels/gradients.js';
+import { FUSED_LAYERS } from '../native/kernels/layers.js';
 import { disableNativeKernels, enableNativeKernels, NATIVE_KERNELS } from '../native/register.js';
 
 /** `native` is TF.js's cpu backend with this package's C++ kernels registered over its hot kernels. */
@@ -87,7 +88,8 @@ function probeNative(): CandidateReport {
     available: true,
     reason:
       `C++ kernels over the cpu backend for ${kernels.join(', ')}; fused gradients for ` +
-      `${FUSED_GRADIENTS.join(', ')}; a fused Adam update; any other kernel, dtype or layout stays stock`,
+      `${FUSED_GRADIENTS.join(', ')}; fused layers ${FUSED_LAYERS.join(', ')}; a fused Adam update; ` +
+      'any other kernel, dtype or layout stays stock',
     device: `CPU (native kernels, ${blas})`,
     kernels,
     blas,
