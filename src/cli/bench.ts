@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { type BackendPreference, selectBackend } from '../backend/select.js';
 import { benchTrainStep } from '../bench/train-step.js';
 import { loadConfig } from '../config/config.js';
@@ -10,24 +10,25 @@ export function registerBenchCommand(program: Command): void {
   bench
     .command('train')
     .description(
-      'time the reference DCGAN training step (see ../shared/bench/README.md); prints one JSON line',
+      'time one DCGAN training step (hinge loss, Adam, no augmentation, a batch of uniform noise: the same ' +
+        'step as the PyTorch reference dcgan_peer.py); prints one JSON line',
     )
     .option(
       '--res <px>',
       'image size: 32, 64 or 128',
       (v) => {
-        if (!['32', '64', '128'].includes(v)) throw new Error(`--res must be 32, 64 or 128; got '${v}'`);
+        if (!['32', '64', '128'].includes(v)) throw new InvalidArgumentError('expected 32, 64 or 128.');
         return Number(v) as 32 | 64 | 128;
       },
       64 as const,
     )
     .option('--width <n>', 'base channel width', intOption(4, 256), 64)
-    .option('--batch <n>', 'batch size', intOption(1, 1024), 32)
+    .option('--batch <n>', 'batch size', intOption(2, 1024), 32)
     .option('--steps <n>', 'timed steps', intOption(1, 10_000), 5)
     .option('--warmup <n>', 'untimed steps first', intOption(0, 100), 1)
     .option('--backend <name>', 'auto, tensorflow, native or cpu (default: NIGHTMASK_BACKEND)', (v) => {
       if (!['auto', 'tensorflow', 'native', 'cpu'].includes(v)) {
-        throw new Error(`--backend must be auto, tensorflow, native or cpu; got '${v}'`);
+        throw new InvalidArgumentError('expected auto, tensorflow, native or cpu.');
       }
       return v as BackendPreference;
     })
