@@ -2,14 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningBot, startBot } from '../../src/bot/run-bot.js';
-import { snapshotGan } from '../../src/checkpoint/gan-io.js';
-import { writeCheckpoint } from '../../src/checkpoint/store.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
-import { createGan, disposeGan } from '../../src/gan/gan.js';
-import { tf } from '../../src/gan/tf.js';
 import { createLogger, silentLogger } from '../../src/log/logger.js';
+import { saveFreshCheckpoint } from '../support/checkpoint.js';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord/index.js';
-import { tinyConfig } from '../support/tiny-gan.js';
 
 export const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
 
@@ -32,22 +28,7 @@ export async function makeInstall(
   Object.assign(process.env, env);
   const config = loadConfig(env, root);
 
-  const gan = createGan(tinyConfig, 1);
-  await writeCheckpoint(
-    config.paths.checkpointsDir,
-    {
-      step: 1,
-      createdAt: new Date().toISOString(),
-      config: tinyConfig,
-      versions: { nightmask: 'test', tfjs: tf.version.tfjs, node: process.version },
-      backend: 'cpu',
-      optimizerSteps: { generator: 1, discriminator: 1 },
-      rngState: 0,
-      trainer: {},
-    },
-    await snapshotGan(gan),
-  );
-  disposeGan(gan);
+  await saveFreshCheckpoint(config.paths.checkpointsDir);
   return { root, env, config };
 }
 

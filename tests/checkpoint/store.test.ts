@@ -17,6 +17,7 @@ import { trainStep } from '../../src/gan/step.js';
 import { tf } from '../../src/gan/tf.js';
 import { generateMasks } from '../../src/generate/generate.js';
 import { encodePng, renderLatents } from '../../src/generate/render.js';
+import { draftOf } from '../support/checkpoint.js';
 import { tinyConfig } from '../support/tiny-gan.js';
 
 let dir: string;
@@ -27,18 +28,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function draft(state: GanState) {
-  return {
-    step: state.step,
-    createdAt: '2026-12-04T00:00:00.000Z',
-    config: state.config,
-    versions: { nightmask: 'test', tfjs: tf.version.tfjs, node: process.version },
-    backend: tf.getBackend(),
-    optimizerSteps: { generator: state.gOptimizer.step, discriminator: state.dOptimizer.step },
-    rngState: 7,
-    trainer: {},
-  };
-}
+const draft = draftOf;
 
 async function trained(steps: number, seed = 1): Promise<GanState> {
   const gan = createGan(tinyConfig, seed);

@@ -4,37 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { snapshotGan } from '../../src/checkpoint/gan-io.js';
-import { writeCheckpoint } from '../../src/checkpoint/store.js';
-import { createGan, disposeGan } from '../../src/gan/gan.js';
-import { tf } from '../../src/gan/tf.js';
 import { GenerateError, GeneratorClient } from '../../src/generate/client.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { tinyConfig } from '../support/tiny-gan.js';
+import { saveFreshCheckpoint } from '../support/checkpoint.js';
 
 let root: string;
 let client: GeneratorClient;
 
-async function saveCheckpoint(step: number) {
-  const gan = createGan(tinyConfig, step);
-  gan.step = step;
-  const info = await writeCheckpoint(
-    join(root, 'models', 'checkpoints'),
-    {
-      step,
-      createdAt: new Date().toISOString(),
-      config: tinyConfig,
-      versions: { nightmask: 'test', tfjs: tf.version.tfjs, node: process.version },
-      backend: 'cpu',
-      optimizerSteps: { generator: step, discriminator: step },
-      rngState: 0,
-      trainer: {},
-    },
-    await snapshotGan(gan),
-  );
-  disposeGan(gan);
-  return info;
-}
+const saveCheckpoint = (step: number) =>
+  saveFreshCheckpoint(join(root, 'models', 'checkpoints'), { step, seed: step });
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'nightmask-generator-'));

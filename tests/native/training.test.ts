@@ -5,21 +5,12 @@ import { Rng } from '../../src/gan/random.js';
 import { trainStep } from '../../src/gan/step.js';
 import { tf } from '../../src/gan/tf.js';
 import { disableNativeKernels, enableNativeKernels } from '../../src/native/register.js';
+import { tinyConfig } from '../support/tiny-gan.js';
 import { relativeError, skipNative } from './native-support.js';
 
 afterAll(() => disableNativeKernels());
 
-const config = parseGanConfig({
-  sizePx: 32,
-  width: 4,
-  latentDim: 8,
-  batchSize: 4,
-  learningRate: 2e-4,
-  beta1: 0.5,
-  beta2: 0.999,
-  emaDecay: 0.99,
-  augment: ['color', 'translation', 'cutout'],
-});
+const config = tinyConfig;
 
 /** Runs `steps` training steps from fixed seeds and returns the losses and the final weights. */
 async function train(

@@ -2,14 +2,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { snapshotGan } from '../../src/checkpoint/gan-io.js';
-import { writeCheckpoint } from '../../src/checkpoint/store.js';
 import { loadConfig } from '../../src/config/config.js';
-import { createGan, disposeGan } from '../../src/gan/gan.js';
-import { tf } from '../../src/gan/tf.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { resumePoint } from '../../src/trainer/run-setup.js';
-import { tinyConfig } from '../support/tiny-gan.js';
+import { saveFreshCheckpoint } from '../support/checkpoint.js';
 
 let root: string;
 beforeEach(async () => {
@@ -24,23 +20,7 @@ const backend = { name: 'cpu' as const, device: 'test', gpu: false, candidates: 
 describe('where a run starts', () => {
   it('given a checkpoint, then the run resumes it; given --fresh, then it is moved aside and new networks start', async () => {
     const config = loadConfig({ NIGHTMASK_MODELS_DIR: join(root, 'models') }, root);
-    const gan = createGan(tinyConfig, 1);
-    gan.step = 7;
-    await writeCheckpoint(
-      config.paths.checkpointsDir,
-      {
-        step: 7,
-        createdAt: '2026-12-04T00:00:00.000Z',
-        config: tinyConfig,
-        versions: { nightmask: 'test', tfjs: tf.version.tfjs, node: process.version },
-        backend: 'cpu',
-        optimizerSteps: { generator: 7, discriminator: 7 },
-        rngState: 0,
-        trainer: {},
-      },
-      await snapshotGan(gan),
-    );
-    disposeGan(gan);
+    await saveFreshCheckpoint(config.paths.checkpointsDir, { step: 7 });
 
     expect((await resumePoint(config, backend, silentLogger)).loaded?.manifest.step).toBe(7);
     const fresh = await resumePoint(config, backend, silentLogger, { fresh: true });
