@@ -63,6 +63,7 @@ export async function startBot(
   await client.login(token);
   await ready;
   log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
+  generator.warm();
   masks.start();
   await nightly.start();
 

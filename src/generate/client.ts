@@ -66,6 +66,11 @@ export class GeneratorClient {
     return { ...r, animation: r.animation };
   }
 
+  /** Starts the worker now rather than at the first request, so that the first mask is not slower. */
+  warm(): void {
+    if (!this.closed) this.ensureChild();
+  }
+
   /** Ends the worker; pending requests fail with 'unavailable'. */
   async close(): Promise<void> {
     this.closed = true;

@@ -80,6 +80,11 @@ async function handle(request: GenerateRequest): Promise<GenerateResponse> {
   }
 }
 
+/** Answers the parent, unless it has gone (a bot that stopped while this process was starting). */
+function reply(message: GenerateResponse | { ready: true }): void {
+  if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
+}
+
 // Requests run one at a time: the process has one thread for TF.js anyway, and order is fairness.
 let chain = Promise.resolve();
 process.on('message', (request: GenerateRequest) => {
@@ -93,10 +98,10 @@ process.on('message', (request: GenerateRequest) => {
         logger.error({ err, request: { id: request.id, kind: request.kind } }, 'generation failed');
       response = { id: request.id, ok: false, code, message: (err as Error).message };
     }
-    process.send?.(response);
+    reply(response);
   });
 });
 process.on('disconnect', () => process.exit(0));
 
 await selectBackend(config.training.backend, logger, 'generating');
-process.send?.({ ready: true });
+reply({ ready: true });
