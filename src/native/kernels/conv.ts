@@ -38,22 +38,34 @@ interface ConvAttrs {
   dimRoundingMode?: Rounding;
 }
 
+type Shape4 = [number, number, number, number];
+
+/** TF.js's geometry of an NHWC convolution, computed with the arguments its stock kernels pass. */
+function convInfo(
+  inShape: Shape4,
+  filterShape: Shape4,
+  a: ConvAttrs,
+  dilations: ConvAttrs['dilations'] = 1,
+): ConvInfo {
+  return tf.backend_util.computeConv2DInfo(
+    inShape,
+    filterShape,
+    a.strides,
+    dilations,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+}
+
 function forward({ inputs, attrs, backend, addon }: NativeArgs): { info: ConvInfo; y: Float32Array } | null {
   const { x, filter } = inputs;
   const a = attrs as unknown as ConvAttrs;
   const xv = floats(backend, x);
   const fv = floats(backend, filter);
   if (!x || !filter || !xv || !fv || (a.dataFormat ?? 'NHWC') !== 'NHWC') return null;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    a.strides,
-    a.dilations ?? 1,
-    a.pad,
-    a.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = convInfo(x.shape as Shape4, filter.shape as Shape4, a, a.dilations ?? 1);
   const y = new Float32Array(sizeOf(info.outShape));
   addon.conv2d(xv, fv, y, geometry(info));
   return { info, y };
@@ -94,16 +106,8 @@ export const conv2dBackpropInput: NativeKernel = {
     const dyv = floats(backend, dy);
     const fv = floats(backend, filter);
     if (!dy || !filter || !dyv || !fv || (a.dataFormat ?? 'NHWC') !== 'NHWC') return null;
-    const info = tf.backend_util.computeConv2DInfo(
-      a.inputShape,
-      filter.shape as [number, number, number, number],
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    // The stock backprop kernels compute the geometry without dilation; so does this one.
+    const info = convInfo(a.inputShape, filter.shape as Shape4, a);
     if (!sameShape(info.outShape, dy.shape)) return null;
     const dx = new Float32Array(sizeOf(info.inShape));
     addon.conv2dBackpropInput(dyv, fv, dx, geometry(info));
@@ -119,16 +123,7 @@ export const conv2dBackpropFilter: NativeKernel = {
     const xv = floats(backend, x);
     const dyv = floats(backend, dy);
     if (!x || !dy || !xv || !dyv || (a.dataFormat ?? 'NHWC') !== 'NHWC') return null;
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      a.filterShape,
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+    const info = convInfo(x.shape as Shape4, a.filterShape, a);
     if (!sameShape(info.outShape, dy.shape)) return null;
     const dw = new Float32Array(sizeOf(a.filterShape));
     addon.conv2dBackpropFilter(xv, dyv, dw, geometry(info));
