@@ -54,7 +54,14 @@ async function status(interaction: ChatInputCommandInteraction, ctx: BotContext)
     return;
   }
   const since = p.lastCheckpoint ? humanDuration(ctx.now() - Date.parse(p.lastCheckpoint.at)) : 'none yet';
-  const state = !ctx.trainer.running ? '⚠️ restarting' : p.paused ? '⏸️ paused' : '▶️ training';
+  const stopped = ctx.trainer.stoppedBecause;
+  const state = stopped
+    ? '⛔ stopped'
+    : !ctx.trainer.running
+      ? '⚠️ restarting'
+      : p.paused
+        ? '⏸️ paused'
+        : '▶️ training';
   const embed = new EmbedBuilder()
     .setTitle(`Mask GAN: ${state}`)
     .setColor(0x6a0dad)
@@ -73,6 +80,9 @@ async function status(interaction: ChatInputCommandInteraction, ctx: BotContext)
         value: p.lastCheckpoint ? `step ${p.lastCheckpoint.step}, ${since} ago` : since,
         inline: true,
       },
+    )
+    .setDescription(
+      stopped ? `Training stopped: ${stopped}. Masks are still served from the last checkpoint.` : null,
     )
     .setFooter({ text: `${p.trainImages} training images (${p.datasetImages - p.trainImages} held out)` });
   const files: AttachmentBuilder[] = [];

@@ -11,6 +11,8 @@ import type { MaskService } from './mask-service.js';
 export interface TrainerControl {
   readonly progress: TrainerProgress | undefined;
   readonly running: boolean;
+  /** Set when training stopped for a reason a restart cannot fix (bad data, a locked folder). */
+  readonly stoppedBecause: string | undefined;
   send(message: ParentMessage): boolean;
 }
 
