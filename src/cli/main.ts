@@ -6,6 +6,7 @@ import { registerBenchCommand } from './bench.js';
 import { registerDatasetCommands } from './dataset.js';
 import { registerDeployCommand } from './deploy-commands.js';
 import { registerDoctorCommand } from './doctor.js';
+import { registerEvalCommand } from './eval.js';
 import { describeFailure } from './failure.js';
 import { registerGenerateCommand } from './generate.js';
 import { registerStartCommand } from './start.js';
@@ -26,6 +27,7 @@ const program = new Command('nightmask')
 registerStartCommand(program);
 registerTrainCommand(program);
 registerGenerateCommand(program);
+registerEvalCommand(program);
 registerDatasetCommands(program);
 registerBenchCommand(program);
 registerDoctorCommand(program);

@@ -4,7 +4,7 @@ import type { LoadedCheckpoint } from '../checkpoint/store.js';
 import { type GanConfig, parseGanConfig } from '../gan/config.js';
 import { latentFromSeed, nudgedLatent, slerp } from '../gan/latent.js';
 import { disposeNet, type Net } from '../gan/net.js';
-import { formatMaskId, type LatentRef } from './mask-id.js';
+import { formatMaskId, type LatentRef, MAX_SEED } from './mask-id.js';
 import { encodePng, renderLatents } from './render.js';
 
 export interface GeneratedMask {
@@ -50,6 +50,14 @@ export class MaskPainter {
         return { id, ref, png: await encodePng(pixels, this.config.sizePx, outPx) };
       }),
     );
+  }
+
+  /** Raw RGB bytes at the generator's own size for `count` consecutive seeds: what the quality score reads. */
+  async pixels(firstSeed: number, count: number): Promise<Uint8Array[]> {
+    const latents = Array.from({ length: count }, (_, i) =>
+      latentOf({ seed: (firstSeed + i) % (MAX_SEED + 1), weirdness: 1 }, this.config.latentDim),
+    );
+    return renderLatents(this.net, this.config, latents);
   }
 
   /**
