@@ -61,40 +61,40 @@ function augmentColor(x: Tensor, rng: Rng): Tensor {
 
 /**
  * Shifts each image by up to 1/8 of its size in x and y, filling with zeros (mid-grey, the
- * background of the data). TF.js has no differentiable per-image gather, so the shift is written as
- * two batched products with 0/1 shift matrices: rows `Ty @ img`, then columns `img @ Tx^T`.
+ * background of the data). TF.js has no cheap differentiable per-image gather, so the shift is two
+ * batched matrix products with 0/1 matrices on the NHWC layout as it is, viewed as [B, H, W·C]:
+ * `Ty @ img` moves rows, and `img @ (Txᵀ ⊗ I_C)` moves columns with their channels. Both products and
+ * their gradients run on the matrix kernels; slicing, padding or transposing to planes cost several
+ * times more on the CPU backend.
  */
 function augmentTranslation(x: Tensor, rng: Rng): Tensor {
   const [batch, height, width, channels] = x.shape as [number, number, number, number];
   const maxShift = Math.max(1, Math.round(height / 8));
+  const row = width * channels;
   const ty = new Float32Array(batch * height * height);
-  const tx = new Float32Array(batch * width * width);
+  const tx = new Float32Array(batch * row * row);
   for (let b = 0; b < batch; b++) {
     const dy = rng.int(2 * maxShift + 1) - maxShift;
     const dx = rng.int(2 * maxShift + 1) - maxShift;
-    fillShift(ty, b * height * height, height, dy);
-    fillShift(tx, b * width * width, width, dx);
+    fillShift(ty, b * height * height, height, 1, dy);
+    fillShift(tx, b * row * row, width, channels, dx);
   }
-
-  // [B, H, W, C] -> [B, C, H, W] -> [B*C, H, W]
-  const planes = tf.reshape(tf.transpose(x, [0, 3, 1, 2]), [batch * channels, height, width]);
-  const rows = repeatPerChannel(tf.tensor3d(ty, [batch, height, height]), channels);
-  const cols = repeatPerChannel(tf.tensor3d(tx, [batch, width, width]), channels);
-  const shifted = tf.matMul(tf.matMul(rows, planes as tf.Tensor3D), cols, false, true);
-  return tf.transpose(tf.reshape(shifted, [batch, channels, height, width]), [0, 2, 3, 1]);
+  const rows = tf.matMul(tf.tensor3d(ty, [batch, height, height]), tf.reshape(x, [batch, height, row]));
+  const moved = tf.matMul(rows, tf.tensor3d(tx, [batch, row, row]), false, true);
+  return tf.reshape(moved, [batch, height, width, channels]);
 }
 
-/** Writes an n x n matrix with ones at (i, i - shift): as a left factor it moves rows down by `shift`. */
-function fillShift(out: Float32Array, offset: number, n: number, shift: number): void {
+/**
+ * Writes the (n·k) × (n·k) matrix that, as a left factor, moves blocks of k rows down by `shift`
+ * blocks: ones at (i·k + c, (i - shift)·k + c). With k = 1 it is a plain shift matrix.
+ */
+function fillShift(out: Float32Array, offset: number, n: number, k: number, shift: number): void {
+  const side = n * k;
   for (let i = 0; i < n; i++) {
     const j = i - shift;
-    if (j >= 0 && j < n) out[offset + i * n + j] = 1;
+    if (j < 0 || j >= n) continue;
+    for (let c = 0; c < k; c++) out[offset + (i * k + c) * side + j * k + c] = 1;
   }
-}
-
-function repeatPerChannel(m: tf.Tensor3D, channels: number): tf.Tensor3D {
-  const [batch, a, b] = m.shape;
-  return tf.reshape(tf.tile(tf.expandDims(m, 1), [1, channels, 1, 1]), [batch * channels, a, b]);
 }
 
 /** Zeroes a random square of half the image's side in each image. */
