@@ -10,6 +10,7 @@ import { registerEvalCommand } from './eval.js';
 import { describeFailure } from './failure.js';
 import { registerGenerateCommand } from './generate.js';
 import { registerStartCommand } from './start.js';
+import { registerTimelapseCommand } from './timelapse.js';
 import { registerTrainCommand } from './train.js';
 
 // .env is read once, here, before any configuration is parsed; real environment variables win.
@@ -27,6 +28,7 @@ const program = new Command('nightmask')
 registerStartCommand(program);
 registerTrainCommand(program);
 registerGenerateCommand(program);
+registerTimelapseCommand(program);
 registerEvalCommand(program);
 registerDatasetCommands(program);
 registerBenchCommand(program);
