@@ -16,6 +16,8 @@ import type { SlashCommand } from '../src/bot/command.js';
 import type { BotContext } from '../src/bot/context.js';
 import { humanDuration, UserFacingError } from '../src/bot/errors.js';
 import { audit, requireModerator } from '../src/bot/permissions.js';
+import { sharedTimelapse } from '../src/timelapse/cache.js';
+import { TimelapseError } from '../src/timelapse/errors.js';
 import { readStatus } from '../src/trainer/status-file.js';
 
 const data = new SlashCommandBuilder()
@@ -27,6 +29,11 @@ const data = new SlashCommandBuilder()
   .setContexts(InteractionContextType.Guild)
   .addSubcommand((s) =>
     s.setName('status').setDescription('Step, speed, losses, backend and the latest sample grid'),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('timelapse')
+      .setDescription('The sample grids of this run as an animation, from noise to nightmare'),
   )
   .addSubcommand((s) => s.setName('pause').setDescription('Pause training (masks are still served)'))
   .addSubcommand((s) => s.setName('resume').setDescription('Resume training'))
@@ -94,9 +101,38 @@ async function status(interaction: ChatInputCommandInteraction, ctx: BotContext)
   await interaction.editReply({ embeds: [embed], files });
 }
 
+/** Kind words for a run too young to animate, by what was missing. */
+const TOO_EARLY: Partial<Record<TimelapseError['code'], string>> = {
+  'no-models': '🌱 Nothing has been trained here yet, so there is nothing to animate.',
+  'no-grids': '🌱 The trainer has not written a sample grid yet. Ask again in a few minutes.',
+  'too-few-grids':
+    '🌱 There are not enough sample grids yet: a timelapse needs two, and the trainer writes one ' +
+    'every few minutes. Ask again a little later.',
+};
+
+/** The run's sample grids as an animated WebP, for anyone who can see /train. */
+async function timelapse(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
+  const log = ctx.logger.child({ subsystem: 'timelapse' });
+  const made = await sharedTimelapse(ctx.config.paths, {
+    onWarning: (msg, details) => log.warn(details, msg),
+  })
+    .get()
+    .catch((err: unknown) => {
+      const kind = err instanceof TimelapseError ? TOO_EARLY[err.code] : undefined;
+      throw kind ? new UserFacingError('timelapse-too-early', kind) : err;
+    });
+  log.info({ frames: made.frames, bytes: made.bytes, renderMs: made.renderMs }, 'timelapse sent');
+  const steps = `steps ${made.firstStep.toLocaleString('en-US')} to ${made.lastStep.toLocaleString('en-US')}`;
+  await interaction.editReply({
+    content: `🎞️ **From noise to nightmare:** ${made.frames} sample grids of this run, ${steps}.`,
+    files: [new AttachmentBuilder(made.webp, { name: 'nightmask-timelapse.webp' })],
+  });
+}
+
 async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const sub = interaction.options.getSubcommand(true);
   if (sub === 'status') return status(interaction, ctx);
+  if (sub === 'timelapse') return timelapse(interaction, ctx);
   requireModerator(interaction, ctx);
 
   if (sub === 'pause' || sub === 'resume') {
@@ -160,5 +196,5 @@ export const command: SlashCommand = {
   data,
   execute,
   button,
-  ephemeral: (i) => i.options.getSubcommand(false) !== 'status',
+  ephemeral: (i) => !['status', 'timelapse'].includes(i.options.getSubcommand(false) ?? ''),
 };
