@@ -8,7 +8,8 @@ import { type Tensor, tf, type Variable } from './tf.js';
  * TF.js's own optimizer keeps its moments by position and engine name, which does not survive a restore.
  */
 export interface AdamState {
-  readonly learningRate: number;
+  /** The step size. Not fixed: the trainer lowers it after a divergence. */
+  learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../config/config.js';
 import { DatasetError } from '../dataset/errors.js';
 import { createLogger } from '../log/logger.js';
 import { ensureDataset } from './dataset-source.js';
+import { TrainingDivergedError } from './divergence.js';
 import { lockModelsDir, TrainerLockedError } from './lock.js';
 import { type ChildMessage, isParentMessage, type ParentMessage } from './protocol.js';
 import { freshGanConfig, resumePoint } from './run-setup.js';
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
       send({ type: 'checkpoint', step: info.step, id: info.id, path: info.path });
     } else if (command?.type === 'retrain') {
       dataset = await ensureDataset(config.paths, trainer.config.sizePx, logger);
-      trainer.restart(command.mode, dataset, freshGanConfig(config.training, backend));
+      await trainer.restart(command.mode, dataset, freshGanConfig(config.training, backend));
       logger.warn({ mode: command.mode, images: dataset.manifest.count }, 'retraining');
     }
 
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
       send({ type: 'checkpoint', step, id, path });
     }
     if (written.samplePath) send({ type: 'sample', step: trainer.step, path: written.samplePath });
-    await report(written.checkpoint !== undefined);
+    await report(written.checkpoint !== undefined || written.rolledBack !== undefined);
     // Let IPC messages and signals in between steps.
     await yieldToEvents();
   }
@@ -110,8 +111,12 @@ main().then(
     process.exitCode = 0;
   },
   (err: unknown) => {
+    // Out of rollbacks after divergences: a restart would resume the same run and diverge again.
     const permanent =
-      err instanceof DatasetError || err instanceof TrainerLockedError || err instanceof ConfigError;
+      err instanceof DatasetError ||
+      err instanceof TrainerLockedError ||
+      err instanceof ConfigError ||
+      err instanceof TrainingDivergedError;
     logger.fatal({ err, permanent }, 'trainer failed');
     send({ type: 'fatal', message: (err as Error).message, permanent });
     process.exitCode = 1;

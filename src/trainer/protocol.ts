@@ -17,6 +17,10 @@ export interface TrainerProgress {
   /** Images in the dataset cache, and how many of them are in the training split (the rest are held out). */
   datasetImages: number;
   trainImages: number;
+  /** The step size now: the recipe's, halved by every rollback after a divergence. */
+  learningRate?: number;
+  /** Rollbacks after a divergence since the run started or last recovered; out of them, training stops. */
+  rollbacks?: { used: number; max: number };
   paused: boolean;
   lastCheckpoint?: { step: number; id: string; path: string; at: string };
   lastSample?: { step: number; path: string; at: string };

@@ -1,10 +1,11 @@
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { access, mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type BackendChoice, defaultModelSize, probeBackends } from '../backend/select.js';
 import { type LoadedCheckpoint, listCheckpoints, loadLatestCheckpoint } from '../checkpoint/store.js';
 import type { Config } from '../config/config.js';
 import { defaultGanConfig, type GanConfig, parseGanConfig } from '../gan/config.js';
 import type { Logger } from '../log/logger.js';
+import { DIVERGENCE_FILE } from './divergence.js';
 
 /**
  * The network config for a fresh run: the environment's choices, with 'auto' filled in for the
@@ -22,10 +23,16 @@ export function freshGanConfig(training: Config['training'], backend: BackendCho
 
 /**
  * Moves the checkpoints of the current run to models/archive/<time>/, so that a fresh start loses
- * nothing: moving the folder back resumes the old run.
+ * nothing: moving the folder back resumes the old run. A run that diverged before its first
+ * checkpoint has only its divergence record, which goes too: the new run starts at full step size.
  */
 async function setAsideCheckpoints(config: Config, logger: Logger): Promise<void> {
-  if ((await listCheckpoints(config.paths.checkpointsDir)).length === 0) return;
+  const dir = config.paths.checkpointsDir;
+  const diverged = await access(join(dir, DIVERGENCE_FILE)).then(
+    () => true,
+    () => false,
+  );
+  if ((await listCheckpoints(dir)).length === 0 && !diverged) return;
   const archive = join(config.paths.modelsDir, 'archive', new Date().toISOString().replace(/[:.]/g, '-'));
   await mkdir(dirname(archive), { recursive: true });
   await rename(config.paths.checkpointsDir, archive);

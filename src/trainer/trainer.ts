@@ -8,13 +8,28 @@ import type { GanConfig } from '../gan/config.js';
 import { createGan, disposeGan, type GanState } from '../gan/gan.js';
 import { latentFromSeed } from '../gan/latent.js';
 import { Rng } from '../gan/random.js';
-import { trainStep } from '../gan/step.js';
-import { tf } from '../gan/tf.js';
+import { type StepLosses, trainStep } from '../gan/step.js';
+import { type Tensor, tf } from '../gan/tf.js';
 import { encodeGrid, renderLatents } from '../generate/render.js';
 import type { Logger } from '../log/logger.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { packageVersion } from '../util/package-info.js';
 import { BatchSampler } from './batches.js';
+import {
+  type DivergenceState,
+  firstNonFinite,
+  healthyState,
+  MAX_ROLLBACKS,
+  RECOVERED_AFTER_STEPS,
+  readDivergenceState,
+  readGoodCheckpoint,
+  recoveredState,
+  scaleLearningRate,
+  stateChecksum,
+  stoppedMessage,
+  TrainingDivergedError,
+  writeDivergenceState,
+} from './divergence.js';
 import type { TrainerProgress } from './protocol.js';
 
 export interface TrainerSettings {
@@ -30,6 +45,20 @@ export interface TrainerSettings {
   sampleEveryMs: number;
   logger: Logger;
   now?: () => number;
+  /** The training step; tests wrap it to make a chosen step diverge. */
+  trainStep?: (state: GanState, real: Tensor, rng: Rng) => StepLosses;
+  /** Healthy steps after a divergence that reset the rollback count (default RECOVERED_AFTER_STEPS). */
+  recoveredAfterSteps?: number;
+}
+
+/** A divergence the trainer recovered from: where it went back to and at what step size. */
+export interface Rollback {
+  divergedAtStep: number;
+  /** The checkpoint's step, or 0 when there was none and new networks started. */
+  toStep: number;
+  learningRate: number;
+  /** This rollback's number, 1 to MAX_ROLLBACKS. */
+  attempt: number;
 }
 
 /** Names a dataset build: a new ingest or demo build gives a new id. */
@@ -57,12 +86,15 @@ export class Trainer {
   private leakWarned = false;
   private lastLossLogAt = 0;
   private info: Pick<TrainerProgress, 'lastCheckpoint' | 'lastSample'> = {};
+  /** The checkpoint a divergence goes back to: the last one this run wrote or resumed from. */
+  private goodCheckpoint: string | undefined;
 
   private constructor(
     private gan: GanState,
     private dataset: DatasetCache,
     private readonly rng: Rng,
     private readonly settings: TrainerSettings,
+    private divergence: DivergenceState,
   ) {
     this.now = settings.now ?? Date.now;
     this.sampler = new BatchSampler(dataset, rng);
@@ -87,9 +119,16 @@ export class Trainer {
           'rebuild the dataset at that size (nightmask dataset --size N) or retrain from scratch',
       );
     }
+    const divergence = readDivergenceState(settings.checkpointsDir, loaded, settings.logger);
+    if (divergence.stoppedForGood) {
+      disposeGan(gan);
+      throw new TrainingDivergedError(divergence.stoppedForGood.reason);
+    }
+    scaleLearningRate(gan, divergence.learningRateScale);
     const rng = new Rng(loaded ? loaded.manifest.rngState : settings.seed);
-    const trainer = new Trainer(gan, dataset, rng, settings);
+    const trainer = new Trainer(gan, dataset, rng, settings, divergence);
     if (loaded) {
+      trainer.goodCheckpoint = loaded.path;
       trainer.info.lastCheckpoint = {
         step: loaded.manifest.step,
         id: loaded.manifest.id,
@@ -119,20 +158,29 @@ export class Trainer {
     return this.gan.config;
   }
 
-  /** One training step, then a sample grid and a checkpoint if either is due; says which were written. */
-  async trainOnce(): Promise<{ checkpoint?: WrittenCheckpoint; samplePath?: string }> {
+  /**
+   * One training step, then a sample grid and a checkpoint if either is due; says which were written.
+   * A step that leaves a loss or a weight non-finite is not kept: the run rolls back (`rolledBack`),
+   * or, out of rollbacks, throws TrainingDivergedError.
+   */
+  async trainOnce(): Promise<{ checkpoint?: WrittenCheckpoint; samplePath?: string; rolledBack?: Rollback }> {
     const started = this.now();
     const real = this.sampler.next(this.gan.config.batchSize);
-    const losses = trainStep(this.gan, real, this.rng);
+    const losses = (this.settings.trainStep ?? trainStep)(this.gan, real, this.rng);
     real.dispose();
-    const [d, g] = await Promise.all([losses.discriminator.data(), losses.generator.data()]);
-    tf.dispose([losses.discriminator, losses.generator]);
+    const checksum = stateChecksum(this.gan);
+    const [d, g, sum] = await Promise.all([
+      losses.discriminator.data(),
+      losses.generator.data(),
+      checksum.data(),
+    ]);
+    tf.dispose([losses.discriminator, losses.generator, checksum]);
+    const broken = [
+      ...(Number.isFinite(d[0]) && Number.isFinite(g[0]) ? [] : [`losses ${d[0]}, ${g[0]}`]),
+      ...(Number.isFinite(sum[0]) ? [] : ['weights']),
+    ];
+    if (broken.length > 0) return { rolledBack: await this.rollBack(broken.join(' and ')) };
     this.losses = { discriminator: d[0] as number, generator: g[0] as number };
-    if (!Number.isFinite(this.losses.discriminator) || !Number.isFinite(this.losses.generator)) {
-      // Nothing after this step is worth keeping: no checkpoint is written, and the restarted
-      // trainer resumes from the last one, which was saved before the losses went bad.
-      throw new Error(`training diverged at step ${this.step}: the losses are not finite (${d[0]}, ${g[0]})`);
-    }
 
     const seconds = Math.max(1e-6, (this.now() - started) / 1000);
     const rate = this.gan.config.batchSize / seconds;
@@ -155,9 +203,26 @@ export class Trainer {
     return written;
   }
 
-  /** Writes a checkpoint now. */
+  /** Writes a checkpoint now; refuses (throws) rather than save a state that is not finite. */
   async checkpoint(): Promise<WrittenCheckpoint> {
     const tensors = await snapshotGan(this.gan);
+    const bad = firstNonFinite(tensors);
+    if (bad !== undefined) {
+      throw new Error(`refusing to checkpoint step ${this.step}: tensor '${bad}' is not finite`);
+    }
+    const recovered = recoveredState(
+      this.divergence,
+      this.gan.step,
+      this.settings.recoveredAfterSteps ?? RECOVERED_AFTER_STEPS,
+    );
+    if (recovered) {
+      this.divergence = recovered;
+      await writeDivergenceState(this.settings.checkpointsDir, recovered);
+      this.settings.logger.info(
+        { step: this.step, learningRate: this.gan.gOptimizer.learningRate },
+        'training has been healthy since its last divergence: the rollback count starts over',
+      );
+    }
     const info = await writeCheckpoint(
       this.settings.checkpointsDir,
       {
@@ -172,6 +237,7 @@ export class Trainer {
           datasetImages: this.dataset.manifest.count,
           datasetId: datasetId(this.dataset),
           losses: this.losses,
+          divergence: this.divergence,
         },
       },
       tensors,
@@ -179,6 +245,7 @@ export class Trainer {
     );
     this.lastCheckpointAt = this.now();
     this.lastCheckpointStep = this.gan.step;
+    this.goodCheckpoint = info.path;
     this.info.lastCheckpoint = {
       step: info.step,
       id: info.id,
@@ -206,13 +273,19 @@ export class Trainer {
     return path;
   }
 
-  /** Starts over with new networks (`scratch`) or keeps the weights on a new dataset (`finetune`). */
-  restart(mode: 'scratch' | 'finetune', dataset: DatasetCache, freshConfig: GanConfig): void {
+  /**
+   * Starts over with new networks (`scratch`) or keeps the weights on a new dataset (`finetune`).
+   * New networks are a new run: full learning rate, no rollbacks, nothing of the old run to go back to.
+   */
+  async restart(mode: 'scratch' | 'finetune', dataset: DatasetCache, freshConfig: GanConfig): Promise<void> {
     if (mode === 'scratch') {
       disposeGan(this.gan);
       this.gan = createGan(freshConfig, this.settings.seed + this.step + 1);
       this.lastCheckpointStep = 0;
       this.lastSampleStep = 0;
+      this.goodCheckpoint = undefined;
+      this.divergence = healthyState;
+      await writeDivergenceState(this.settings.checkpointsDir, healthyState);
     }
     if (dataset.manifest.sizePx !== this.gan.config.sizePx) {
       throw new Error(
@@ -237,6 +310,8 @@ export class Trainer {
       batchSize: this.gan.config.batchSize,
       datasetImages: this.dataset.manifest.count,
       trainImages: this.sampler.size,
+      learningRate: this.gan.gOptimizer.learningRate,
+      rollbacks: { used: this.divergence.rollbacks, max: MAX_ROLLBACKS },
       paused,
       ...this.info,
       updatedAt: new Date(this.now()).toISOString(),
@@ -245,6 +320,58 @@ export class Trainer {
 
   dispose(): void {
     disposeGan(this.gan);
+  }
+
+  /**
+   * Throws away the diverged state for the last good checkpoint on disk (new networks when there is
+   * none), at half the learning rate. The new count and rate are saved before anything else, so that
+   * a crash half-way cannot grant the run an extra try. The random stream is not rewound: the retry
+   * sees other batches than the ones that blew up.
+   */
+  private async rollBack(what: string): Promise<Rollback> {
+    const divergedAtStep = this.step;
+    const { logger, checkpointsDir } = this.settings;
+    if (this.divergence.rollbacks >= MAX_ROLLBACKS) {
+      const reason = stoppedMessage(divergedAtStep, this.gan.gOptimizer.learningRate);
+      const stoppedForGood = { step: divergedAtStep, at: new Date(this.now()).toISOString(), reason };
+      this.divergence = { ...this.divergence, lastDivergedAtStep: divergedAtStep, stoppedForGood };
+      await writeDivergenceState(checkpointsDir, this.divergence);
+      throw new TrainingDivergedError(reason);
+    }
+    this.divergence = {
+      learningRateScale: this.divergence.learningRateScale / 2,
+      rollbacks: this.divergence.rollbacks + 1,
+      lastDivergedAtStep: divergedAtStep,
+    };
+    await writeDivergenceState(checkpointsDir, this.divergence);
+
+    const loaded = this.goodCheckpoint ? await readGoodCheckpoint(this.goodCheckpoint, logger) : undefined;
+    const restored = loaded
+      ? restoreGan(loaded)
+      : createGan(this.gan.config, this.settings.seed + divergedAtStep);
+    disposeGan(this.gan);
+    this.gan = restored;
+    scaleLearningRate(this.gan, this.divergence.learningRateScale);
+    if (!loaded) this.goodCheckpoint = undefined;
+    this.lastCheckpointStep = this.gan.step;
+    this.lastSampleStep = Math.min(this.lastSampleStep, this.gan.step);
+
+    const rollback = {
+      divergedAtStep,
+      toStep: this.gan.step,
+      learningRate: this.gan.gOptimizer.learningRate,
+      attempt: this.divergence.rollbacks,
+    };
+    const where = loaded
+      ? `rolled back to step ${rollback.toStep}`
+      : 'no good checkpoint to go back to, started new networks';
+    const rate = rollback.learningRate.toExponential(1);
+    logger.warn(
+      { ...rollback, maxRollbacks: MAX_ROLLBACKS, diverged: what, checkpoint: loaded?.path },
+      `training diverged at step ${divergedAtStep}: ${where}, learning rate now ${rate} ` +
+        `(try ${rollback.attempt} of ${MAX_ROLLBACKS})`,
+    );
+    return rollback;
   }
 
   /**

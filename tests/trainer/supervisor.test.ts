@@ -1,12 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listCheckpoints, loadLatestCheckpoint } from '../../src/checkpoint/store.js';
+import { snapshotGan } from '../../src/checkpoint/gan-io.js';
+import { listCheckpoints, loadLatestCheckpoint, writeCheckpoint } from '../../src/checkpoint/store.js';
+import { createGan, disposeGan } from '../../src/gan/gan.js';
+import { tf } from '../../src/gan/tf.js';
 import { silentLogger } from '../../src/log/logger.js';
+import { DIVERGENCE_FILE } from '../../src/trainer/divergence.js';
 import { readStatus } from '../../src/trainer/status-file.js';
 import { TrainerSupervisor } from '../../src/trainer/supervisor.js';
+import { draftOf } from '../support/checkpoint.js';
 import { writeTinyDataset } from '../support/tiny-dataset.js';
+import { tinyConfig } from '../support/tiny-gan.js';
 
 let root: string;
 let supervisor: TrainerSupervisor | undefined;
@@ -87,5 +93,36 @@ describe('trainer supervisor', () => {
       supervisor?.once('progress', (p) => resolve(p.step)),
     );
     expect(resumed).toBeGreaterThan(saved);
+  });
+
+  it('given a checkpoint every step from which diverges, then after three rollbacks the trainer stops for good and is not restarted', async () => {
+    // Finite but enormous discriminator weights: every step from this checkpoint overflows to NaN,
+    // whatever the learning rate, so each rollback to it fails again.
+    const gan = createGan(tinyConfig, 1);
+    gan.step = 4;
+    for (const v of gan.discriminator.params.values()) tf.tidy(() => v.assign(tf.mul(v, 1e30)));
+    const checkpointsDir = join(root, 'models', 'checkpoints');
+    const written = await writeCheckpoint(checkpointsDir, draftOf(gan), await snapshotGan(gan));
+    disposeGan(gan);
+
+    supervisor = new TrainerSupervisor({ logger: silentLogger, env: tinyEnv(), backoffMs: 100 });
+    const exits: Array<number | undefined> = [];
+    supervisor.on('exit', ({ restartInMs }) => exits.push(restartInMs));
+    supervisor.start();
+    await until('the trainer to exit', () => exits[0] ?? (exits.length > 0 ? null : undefined));
+
+    expect(supervisor.stoppedBecause).toMatch(
+      /diverged again at step 5 .* after 3 rollbacks to the last good checkpoint.* restart nightmask with --fresh/,
+    );
+    expect(supervisor.lastExitInfo?.code).toBe(1);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(exits).toEqual([undefined]);
+    expect(supervisor.running).toBe(false);
+
+    const record = JSON.parse(await readFile(join(checkpointsDir, DIVERGENCE_FILE), 'utf8'));
+    expect(record).toMatchObject({ rollbacks: 3, learningRateScale: 0.125, stoppedForGood: { step: 5 } });
+    // The checkpoint that masks are served from is untouched.
+    const latest = await loadLatestCheckpoint(checkpointsDir);
+    expect(latest?.manifest.id).toBe(written.id);
   });
 });
