@@ -92,6 +92,15 @@ async function status(interaction: ChatInputCommandInteraction, ctx: BotContext)
       stopped ? `Training stopped: ${stopped}. Masks are still served from the last checkpoint.` : null,
     )
     .setFooter({ text: `${p.trainImages} training images (${p.datasetImages - p.trainImages} held out)` });
+  if (p.rollbacks && p.rollbacks.used > 0 && p.learningRate !== undefined) {
+    embed.addFields({
+      name: 'Diverged',
+      value:
+        `rolled back ${p.rollbacks.used} of ${p.rollbacks.max} times, ` +
+        `learning rate now ${p.learningRate.toExponential(1)}`,
+      inline: true,
+    });
+  }
   const files: AttachmentBuilder[] = [];
   const grid = await readFile(join(ctx.config.paths.samplesDir, 'latest.png')).catch(() => undefined);
   if (grid) {
