@@ -121,16 +121,12 @@ const TOO_EARLY: Partial<Record<TimelapseError['code'], string>> = {
 
 /** The run's sample grids as an animated WebP, for anyone who can see /train. */
 async function timelapse(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
-  const log = ctx.logger.child({ subsystem: 'timelapse' });
-  const made = await sharedTimelapse(ctx.config.paths, {
-    onWarning: (msg, details) => log.warn(details, msg),
-  })
+  const made = await sharedTimelapse(ctx.config.paths, ctx.logger)
     .get()
     .catch((err: unknown) => {
       const kind = err instanceof TimelapseError ? TOO_EARLY[err.code] : undefined;
       throw kind ? new UserFacingError('timelapse-too-early', kind) : err;
     });
-  log.info({ frames: made.frames, bytes: made.bytes, renderMs: made.renderMs }, 'timelapse sent');
   const steps = `steps ${made.firstStep.toLocaleString('en-US')} to ${made.lastStep.toLocaleString('en-US')}`;
   await interaction.editReply({
     content: `🎞️ **From noise to nightmare:** ${made.frames} sample grids of this run, ${steps}.`,

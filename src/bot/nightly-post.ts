@@ -11,7 +11,10 @@ import type { GeneratorClient } from '../generate/client.js';
 import type { Logger } from '../log/logger.js';
 import type { Night, PostFn } from '../schedule/post.js';
 import type { Store } from '../store/index.js';
-import { masksMessage } from './mask-message.js';
+import { finaleTimelapse } from '../timelapse/finale.js';
+import type { RunFolders } from '../timelapse/grids.js';
+import type { Timelapse } from '../timelapse/timelapse.js';
+import { masksMessage, type OutgoingMessage, totalBytes } from './mask-message.js';
 
 /** The permissions a nightly post needs in its channel, with the names moderators see. */
 export const NIGHTLY_PERMISSIONS = [
@@ -59,10 +62,29 @@ export function nightlyCaption(night: Night): string {
     : `🌘 **Tonight's nightmare.** ${night.countdown}.`;
 }
 
+/** The line under the finale's caption when its timelapse came along. */
+export function timelapseLine(made: Timelapse): string {
+  return `🎞️ From noise to nightmare: how the masks grew, in ${made.frames} sample grids.`;
+}
+
+/** Adds the season's timelapse to the finale's message, after the mask it already carries. */
+function withTimelapse(message: OutgoingMessage, made: Timelapse): OutgoingMessage {
+  const name = 'nightmask-timelapse.webp';
+  return {
+    body: {
+      ...message.body,
+      content: `${message.body.content ?? ''}\n${timelapseLine(made)}`,
+      attachments: [...(message.body.attachments ?? []), { id: message.files.length, filename: name }],
+    },
+    files: [...message.files, { name, data: made.webp, contentType: 'image/webp' }],
+  };
+}
+
 /**
  * Delivers a night to Discord: checks the channel and the bot's permissions there before drawing
  * anything, then posts with the night's nonce and `enforce_nonce`, so that a retry after a crash
- * between sending and confirming gets the first message back instead of posting twice.
+ * between sending and confirming gets the first message back instead of posting twice. On Halloween
+ * the post also carries the run's timelapse (from `folders`) when it can be made in time.
  */
 export function discordNightlyPoster(deps: {
   client: Client;
@@ -70,8 +92,9 @@ export function discordNightlyPoster(deps: {
   generator: GeneratorClient;
   store: Store;
   logger: Logger;
+  folders: RunFolders;
 }): PostFn {
-  return async (guildId, night) => {
+  return async (guildId, night, signal) => {
     const channelId = deps.store.guilds.get(guildId)?.channelId;
     if (!channelId) return { kind: 'skipped', reason: 'no-channel' };
 
@@ -112,7 +135,12 @@ export function discordNightlyPoster(deps: {
       }
     }
     const drawn = await deps.generator.masks([{ seed, weirdness: NIGHTLY_WEIRDNESS }], 512);
-    const message = masksMessage(drawn.masks, { content: nightlyCaption(night), step: drawn.step });
+    let message = masksMessage(drawn.masks, { content: nightlyCaption(night), step: drawn.step });
+    if (night.isFinale) {
+      const logger = deps.logger.child({ guildId, nightDate: night.nightDate });
+      const made = await finaleTimelapse(deps.folders, { otherBytes: totalBytes(message), logger, signal });
+      if (made) message = withTimelapse(message, made);
+    }
     const sent = (await deps.rest.post(Routes.channelMessages(channelId), {
       body: { ...message.body, nonce: night.nonce, enforce_nonce: true },
       files: message.files,

@@ -41,7 +41,14 @@ export async function startBot(
   const nightly = new NightlyScheduler({
     store,
     logger,
-    post: discordNightlyPoster({ client, rest: client.rest, generator, store, logger }),
+    post: discordNightlyPoster({
+      client,
+      rest: client.rest,
+      generator,
+      store,
+      logger,
+      folders: config.paths,
+    }),
   });
   const ctx: BotContext = { config, logger: log, client, store, generator, trainer, masks, nightly, now };
   const commands = loadCommands();

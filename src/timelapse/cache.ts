@@ -1,5 +1,6 @@
+import type { Logger } from '../log/logger.js';
 import { listRunGrids, type RunFolders } from './grids.js';
-import { makeTimelapse, type Timelapse, type TimelapseOptions } from './timelapse.js';
+import { DISCORD_SAFE_BYTES, makeTimelapse, type Timelapse, type TimelapseOptions } from './timelapse.js';
 
 /**
  * A run's timelapse, rendered one at a time and kept until a grid changes: ten people asking in the
@@ -34,13 +35,23 @@ export class TimelapseCache {
   }
 }
 
+/**
+ * What the bot's timelapse may weigh: Discord's safe size less room for the 512 px mask the
+ * Halloween post carries beside it, so that /train and every server's finale share one render.
+ */
+export const BOT_TIMELAPSE_BYTES = DISCORD_SAFE_BYTES - 1024 * 1024;
+
 const shared = new Map<string, TimelapseCache>();
 
-/** The one cache per samples folder that the bot's commands share. */
-export function sharedTimelapse(folders: RunFolders, options: TimelapseOptions = {}): TimelapseCache {
+/** The one cache per samples folder that the bot's command and its nightly finale share. */
+export function sharedTimelapse(folders: RunFolders, logger: Logger): TimelapseCache {
   let cache = shared.get(folders.samplesDir);
   if (!cache) {
-    cache = new TimelapseCache(folders, options);
+    const log = logger.child({ subsystem: 'timelapse' });
+    cache = new TimelapseCache(folders, {
+      maxBytes: BOT_TIMELAPSE_BYTES,
+      onWarning: (msg, details) => log.warn(details, msg),
+    });
     shared.set(folders.samplesDir, cache);
   }
   return cache;
