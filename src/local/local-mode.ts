@@ -38,7 +38,12 @@ export async function runLocalMode(
     store,
     logger: logger.child({ subsystem: 'nightly' }),
     keepAlive: true,
-    post: fileNightlyPoster({ outputDir: config.paths.outputDir, generator, logger: log }),
+    post: fileNightlyPoster({
+      outputDir: config.paths.outputDir,
+      generator,
+      logger: log,
+      folders: config.paths,
+    }),
   });
 
   log.info(
