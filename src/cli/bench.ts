@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { type BackendPreference, selectBackend } from '../backend/select.js';
+import { BACKEND_PREFERENCE_LIST, type BackendPreference, isBackendPreference } from '../backend/names.js';
+import { selectBackend } from '../backend/select.js';
 import { benchTrainStep } from '../bench/train-step.js';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../log/logger.js';
@@ -26,11 +27,9 @@ export function registerBenchCommand(program: Command): void {
     .option('--batch <n>', 'batch size', intOption(2, 1024), 32)
     .option('--steps <n>', 'timed steps', intOption(1, 10_000), 5)
     .option('--warmup <n>', 'untimed steps first', intOption(0, 100), 1)
-    .option('--backend <name>', 'auto, tensorflow, native or cpu (default: NIGHTMASK_BACKEND)', (v) => {
-      if (!['auto', 'tensorflow', 'native', 'cpu'].includes(v)) {
-        throw new InvalidArgumentError('expected auto, tensorflow, native or cpu.');
-      }
-      return v as BackendPreference;
+    .option('--backend <name>', `${BACKEND_PREFERENCE_LIST} (default: NIGHTMASK_BACKEND)`, (v) => {
+      if (!isBackendPreference(v)) throw new InvalidArgumentError(`expected ${BACKEND_PREFERENCE_LIST}.`);
+      return v;
     })
     .option(
       '--threads <n>',

@@ -1,4 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
+import type { BackendPreference } from '../backend/names.js';
 import { ENV_PREFIXES, type Env, envSchema, SECRET_VARIABLES } from './schema.js';
 
 /** nightmask's configuration, read once from the environment, validated, then frozen. Units in names. */
@@ -23,7 +24,7 @@ export interface Config {
     databaseFile: string;
   }>;
   readonly training: Readonly<{
-    backend: 'auto' | 'tensorflow' | 'native' | 'cpu';
+    backend: BackendPreference;
     sizePx: 'auto' | 32 | 64 | 128;
     width: 'auto' | number;
     batchSize: 'auto' | number;

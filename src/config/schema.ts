@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BACKEND_PREFERENCE_LIST, BACKEND_PREFERENCES } from '../backend/names.js';
 import { checkSeasonStart } from '../store/validate.js';
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'expected a Discord id: 17 to 20 digits');
@@ -68,9 +69,7 @@ export const envSchema = z.object({
 
   NIGHTMASK_BACKEND: z.preprocess(
     blankAsUnset,
-    z
-      .enum(['auto', 'tensorflow', 'native', 'cpu'], { message: 'expected auto, tensorflow, native or cpu' })
-      .default('auto'),
+    z.enum(BACKEND_PREFERENCES, { message: `expected ${BACKEND_PREFERENCE_LIST}` }).default('auto'),
   ),
   NIGHTMASK_SIZE_PX: z.preprocess(
     blankAsUnset,
