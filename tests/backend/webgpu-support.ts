@@ -12,7 +12,8 @@ if (!probe.ok && process.env.NIGHTMASK_REQUIRE_WEBGPU === '1') {
 
 export const skipWebGpu = !probe.ok;
 
-/** Appended to a suite's name, so that a skipped run says why in the report. */
+/** Appended to a suite's name, and printed once, so that a skipped run says why. */
 export const webGpuSkipNote = probe.ok
   ? ''
   : ` (skipped: ${probe.reason}; install mesa-vulkan-drivers from bookworm-backports to run it)`;
+if (skipWebGpu) console.warn(`WebGPU tests${webGpuSkipNote}`);
