@@ -58,8 +58,9 @@ export type WebGpuProbe =
 const ADAPTER_TIMEOUT_MS = 20_000;
 
 /**
- * The limits TF.js's own factory raises to the adapter's: the defaults (128 MiB per storage binding)
- * are smaller than a 64 px batch of 64's activations.
+ * Limits raised to the adapter's own: those TF.js's factory raises (the default 128 MiB per storage
+ * binding is smaller than a 64 px batch of 64's activations), and the storage buffers per shader, so
+ * that AddN (webgpu-kernels.ts) sums more tensors per dispatch.
  */
 const RAISED_LIMITS = [
   'maxComputeWorkgroupStorageSize',
@@ -112,7 +113,7 @@ export function summarizeAdapter(adapter: AdapterLike): GpuAdapterSummary {
   };
 }
 
-/** "NVIDIA H200", or the driver's description when it has one. */
+/** The adapter's description (Dawn puts the device's name first), else its vendor and device. */
 export function adapterName(adapter: GpuAdapterSummary): string {
   return (
     adapter.description || [adapter.vendor, adapter.device].filter((s) => s !== '').join(' ') || 'unnamed'
