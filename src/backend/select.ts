@@ -207,6 +207,8 @@ export async function probeAllBackends(preference: BackendPreference = 'auto'): 
  * The synchronous form of probeAllBackends, for callers that cannot wait. WebGPU is reported from an
  * earlier asynchronous probe in this process, or as not probed, so `auto` here may name a CPU backend
  * where probeAllBackends would name WebGPU.
+ * TODO(backend, 2026-12-04): remove once trainer/run-setup.ts's plannedSizePx, its one caller, awaits
+ * probeAllBackends instead; until then a GPU host without the native kernels plans 32 px data.
  */
 export function probeBackends(preference: BackendPreference = 'auto'): CandidateReport[] {
   return BACKEND_ORDER.map((name) => {
