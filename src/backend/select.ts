@@ -324,5 +324,8 @@ export function defaultModelSize(choice: Pick<BackendChoice, 'name' | 'gpu'>): {
   if (choice.name === 'cpu' || (choice.name === 'webgpu' && !choice.gpu)) {
     return { sizePx: 32, width: 16, batchSize: 16 };
   }
-  return { sizePx: 64, width: 64, batchSize: choice.gpu ? 64 : 32 };
+  // On CPU cores, many small steps beat fewer wide ones for the same minutes: after 12 minutes on
+  // one core, width 32 with batch 16 scored KID 0.086, batch 32 0.113, width 48 0.106, width 64 0.165.
+  if (!choice.gpu) return { sizePx: 64, width: 32, batchSize: 16 };
+  return { sizePx: 64, width: 64, batchSize: 64 };
 }

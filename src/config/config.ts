@@ -28,11 +28,15 @@ export interface Config {
     sizePx: 'auto' | 32 | 64 | 128;
     width: 'auto' | number;
     batchSize: 'auto' | number;
+    /** 'dcgan': the DCGAN with DiffAugment and EMA; 'excite': the same with skip-layer excitation in the generator. */
+    recipe: 'dcgan' | 'excite';
     seed: number;
     checkpointEverySteps: number;
     checkpointEveryMs: number;
     sampleEverySteps: number;
     sampleEveryMs: number;
+    /** How often the trainer scores a checkpoint's quality; 0 turns scoring off. */
+    qualityEveryMs: number;
   }>;
   readonly nightly: Readonly<{ time: string; timeZone: string; seasonStart: string }>;
   /** Things that do not stop start-up but deserve a line in the log: likely typos in variable names. */
@@ -99,11 +103,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       sizePx: e.NIGHTMASK_SIZE_PX,
       width: e.NIGHTMASK_WIDTH,
       batchSize: e.NIGHTMASK_BATCH,
+      recipe: e.NIGHTMASK_RECIPE,
       seed: e.NIGHTMASK_SEED,
       checkpointEverySteps: e.NIGHTMASK_CHECKPOINT_EVERY_STEPS,
       checkpointEveryMs: Math.round(e.NIGHTMASK_CHECKPOINT_EVERY_MINUTES * 60_000),
       sampleEverySteps: e.NIGHTMASK_SAMPLE_EVERY_STEPS,
       sampleEveryMs: Math.round(e.NIGHTMASK_SAMPLE_EVERY_MINUTES * 60_000),
+      qualityEveryMs: Math.round(e.NIGHTMASK_QUALITY_EVERY_MINUTES * 60_000),
     },
     nightly: {
       time: e.NIGHTLY_TIME,

@@ -80,11 +80,16 @@ export const envSchema = z.object({
   ),
   NIGHTMASK_WIDTH: z.preprocess(blankAsUnset, autoOrInt(4, 256)),
   NIGHTMASK_BATCH: z.preprocess(blankAsUnset, autoOrInt(2, 512)),
+  NIGHTMASK_RECIPE: z.preprocess(
+    blankAsUnset,
+    z.enum(['dcgan', 'excite'], { message: 'expected dcgan or excite' }).default('dcgan'),
+  ),
   NIGHTMASK_SEED: z.preprocess(blankAsUnset, intIn(0, 2 ** 31 - 1).default(1)),
   NIGHTMASK_CHECKPOINT_EVERY_STEPS: z.preprocess(blankAsUnset, intIn(1, 1e9).default(1000)),
   NIGHTMASK_CHECKPOINT_EVERY_MINUTES: z.preprocess(blankAsUnset, positiveNumber.default(3)),
   NIGHTMASK_SAMPLE_EVERY_STEPS: z.preprocess(blankAsUnset, intIn(1, 1e9).default(500)),
   NIGHTMASK_SAMPLE_EVERY_MINUTES: z.preprocess(blankAsUnset, positiveNumber.default(3)),
+  NIGHTMASK_QUALITY_EVERY_MINUTES: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(1e6).default(15)),
   NIGHTMASK_LOG_LEVEL: z.preprocess(
     blankAsUnset,
     z

@@ -18,6 +18,12 @@ export const ganConfigSchema = z
     emaDecay: z.number().min(0).lt(1),
     /** DiffAugment policies applied to real and fake images alike (Zhao et al. 2020). */
     augment: z.array(z.enum(['color', 'translation', 'cutout'])),
+    /**
+     * Skip-layer excitation in the generator (FastGAN, Liu et al. 2021): each block's features gate the
+     * channels of the block two steps larger, so coarse layout steers fine texture. Checkpoints written
+     * before it existed have none.
+     */
+    excitation: z.boolean().default(false),
   })
   .strict();
 
@@ -33,6 +39,7 @@ export const defaultGanConfig: GanConfig = Object.freeze<GanConfig>({
   beta2: 0.999,
   emaDecay: 0.999,
   augment: ['color', 'translation', 'cutout'],
+  excitation: false,
 });
 
 /** Checks a config and returns it frozen; throws a ZodError that names the bad field. */

@@ -40,9 +40,67 @@ export function buildGenerator(config: GanConfig, rng: Rng): Net {
     addBatchNorm(net, `up${i}/bn`, cout, rng);
   }
 
+  if (config.excitation) {
+    for (const { from, to } of excitationPairs(channels.length)) {
+      const cin = channels[from] as number;
+      const cout = channels[to] as number;
+      addParam(net, `sle${to}/squeeze`, [16 * cin, cout], KERNEL_INIT, rng);
+      addParam(net, `sle${to}/squeeze-bias`, [cout], 'zeros', rng);
+      addParam(net, `sle${to}/gate`, [cout, cout], KERNEL_INIT, rng);
+      addParam(net, `sle${to}/gate-bias`, [cout], 'zeros', rng);
+    }
+  }
+
   addParam(net, 'out/kernel', [4, 4, 3, channels.at(-1) as number], KERNEL_INIT, rng);
   addParam(net, 'out/bias', [3], 'zeros', rng);
   return net;
+}
+
+/** Which block excites which: every block gates the one two doublings larger (4 px → 16 px, 8 → 32, …). */
+export function excitationPairs(blocks: number): Array<{ from: number; to: number }> {
+  return Array.from({ length: Math.max(0, blocks - 2) }, (_, from) => ({ from, to: from + 2 }));
+}
+
+/** The [16, size²] matrix that averages each (size/4)² patch of a flattened size × size map into a 4x4 map. */
+function poolingMatrix(size: number): Float32Array {
+  const k = size / 4;
+  const out = new Float32Array(16 * size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const cell = Math.floor(y / k) * 4 + Math.floor(x / k);
+      out[cell * size * size + y * size + x] = 1 / (k * k);
+    }
+  }
+  return out;
+}
+
+/**
+ * Skip-layer excitation: the source block's features, pooled to 4x4, go through a 4x4 "convolution"
+ * (a dense layer on the flattened pool), swish, a 1x1 layer and a sigmoid, giving one gate per channel
+ * of the target block. Returns the gates as [B, 1, 1, C].
+ */
+function excitationGates(net: Net, source: Tensor, to: number): Tensor {
+  const [batch, size, , channels] = source.shape as [number, number, number, number];
+  // Average pooling to 4x4 as a product with a constant averaging matrix: the CPU backend's own
+  // average-pool gradient, and a mean over inner axes, each cost more than the rest of the excitation.
+  const pooled =
+    size === 4
+      ? source
+      : tf.matMul(
+          tf.tensor3d(poolingMatrix(size), [1, 16, size * size]),
+          tf.reshape(source, [batch, size * size, channels]),
+        );
+  const flat = tf.reshape(pooled, [batch, -1]);
+  const squeezed = dense(
+    flat,
+    need(net.params, `sle${to}/squeeze`),
+    need(net.params, `sle${to}/squeeze-bias`),
+  );
+  const swish = tf.mul(squeezed, tf.sigmoid(squeezed));
+  const gates = tf.sigmoid(
+    dense(swish, need(net.params, `sle${to}/gate`), need(net.params, `sle${to}/gate-bias`)),
+  );
+  return tf.reshape(gates, [batch, 1, 1, -1]);
 }
 
 function addBatchNorm(net: ReturnType<typeof createNet>, name: string, channels: number, rng: Rng): void {
@@ -80,10 +138,13 @@ export function runGenerator(net: Net, z: Tensor, config: GanConfig, training: b
   x = tf.reshape(x, [batch, 4, 4, channels[0] as number]);
   x = normRelu(x, 'fc/bn');
 
-  // [B, s, s, C] -> [B, 2s, 2s, C/2], up to sizePx/2
+  // [B, s, s, C] -> [B, 2s, 2s, C/2], up to sizePx/2; with excitation, block i - 2 gates block i.
+  const blocks: Tensor[] = [x];
   for (let i = 1; i < channels.length; i++) {
     x = upConv(x, need(net.params, `up${i}/kernel`));
     x = normRelu(x, `up${i}/bn`);
+    if (config.excitation && i >= 2) x = tf.mul(x, excitationGates(net, blocks[i - 2] as Tensor, i));
+    blocks.push(x);
   }
 
   // [B, sizePx/2, sizePx/2, C] -> [B, sizePx, sizePx, 3]

@@ -18,6 +18,7 @@ export function freshGanConfig(training: Config['training'], backend: BackendCho
     sizePx: training.sizePx === 'auto' ? auto.sizePx : training.sizePx,
     width: training.width === 'auto' ? auto.width : training.width,
     batchSize: training.batchSize === 'auto' ? auto.batchSize : training.batchSize,
+    excitation: training.recipe === 'excite',
   });
 }
 
