@@ -18,6 +18,7 @@ import { humanDuration, UserFacingError } from '../src/bot/errors.js';
 import { audit, requireModerator } from '../src/bot/permissions.js';
 import { sharedTimelapse } from '../src/timelapse/cache.js';
 import { TimelapseError } from '../src/timelapse/errors.js';
+import { COPYING_RATIO, formatKid } from '../src/trainer/quality.js';
 import { readStatus } from '../src/trainer/status-file.js';
 
 const data = new SlashCommandBuilder()
@@ -99,6 +100,22 @@ async function status(interaction: ChatInputCommandInteraction, ctx: BotContext)
         `rolled back ${p.rollbacks.used} of ${p.rollbacks.max} times, ` +
         `learning rate now ${p.learningRate.toExponential(1)}`,
       inline: true,
+    });
+  }
+  if (p.quality) {
+    const { latest, best } = p.quality;
+    const copying =
+      latest.nearestRatio !== null && latest.nearestRatio < COPYING_RATIO
+        ? ' ⚠️ close to training images'
+        : '';
+    embed.addFields({
+      name: 'Quality (KID, lower is better)',
+      value:
+        `${formatKid(latest)} at step ${latest.step}${copying}` +
+        (best.checkpointId === latest.checkpointId
+          ? ' (best so far)'
+          : `\nbest ${formatKid(best)} at step ${best.step}`),
+      inline: false,
     });
   }
   const files: AttachmentBuilder[] = [];

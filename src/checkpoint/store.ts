@@ -212,15 +212,34 @@ async function isPinned(path: string): Promise<boolean> {
   );
 }
 
+/** Marks the checkpoint with the best quality score so far; pruning always keeps it. */
+const BEST_FILE = 'best';
+
+/** Makes `path` the run's best checkpoint, taking the mark from the one that had it. */
+export async function markBestCheckpoint(rootDir: string, path: string): Promise<void> {
+  for (const old of await listCheckpoints(rootDir)) {
+    if (old.path !== path) await rm(join(old.path, BEST_FILE), { force: true });
+  }
+  await writeFile(join(path, BEST_FILE), `${new Date().toISOString()}\n`);
+}
+
+async function isBest(path: string): Promise<boolean> {
+  return stat(join(path, BEST_FILE)).then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
- * Keeps the newest `keep` checkpoints plus the newest pinned ones, and removes temporary folders
- * left by a killed writer.
+ * Keeps the newest `keep` checkpoints, the best one by quality score, and the newest pinned ones, and
+ * removes temporary folders left by a killed writer.
  */
 async function pruneCheckpoints(rootDir: string, keep: number, logger: Logger): Promise<void> {
   const all = await listCheckpoints(rootDir);
   const older = all.slice(0, Math.max(0, all.length - keep)).reverse();
   let pinned = 0;
   for (const old of older) {
+    if (await isBest(old.path)) continue;
     if ((await isPinned(old.path)) && pinned < MAX_PINNED) {
       pinned += 1;
       continue;

@@ -21,10 +21,27 @@ export interface TrainerProgress {
   learningRate?: number;
   /** Rollbacks after a divergence since the run started or last recovered; out of them, training stops. */
   rollbacks?: { used: number; max: number };
+  /** The latest quality score (KID of the EMA generator against the training images) and the best so far. */
+  quality?: QualityProgress;
   paused: boolean;
   lastCheckpoint?: { step: number; id: string; path: string; at: string };
   lastSample?: { step: number; path: string; at: string };
   updatedAt: string;
+}
+
+/** One quality score of a checkpoint, as status.json and /train status show it. */
+export interface QualitySnapshot {
+  step: number;
+  checkpointId: string;
+  kid: number;
+  kidStderr: number;
+  /** Nearest-training-image distance against held-out images'; well below 1 means copying. */
+  nearestRatio: number | null;
+}
+
+export interface QualityProgress {
+  latest: QualitySnapshot;
+  best: QualitySnapshot;
 }
 
 export type ParentMessage =

@@ -31,6 +31,7 @@ import {
   writeDivergenceState,
 } from './divergence.js';
 import type { TrainerProgress } from './protocol.js';
+import { QualityWatch } from './quality.js';
 
 export interface TrainerSettings {
   checkpointsDir: string;
@@ -49,6 +50,12 @@ export interface TrainerSettings {
   trainStep?: (state: GanState, real: Tensor, rng: Rng) => StepLosses;
   /** Healthy steps after a divergence that reset the rollback count (default RECOVERED_AFTER_STEPS). */
   recoveredAfterSteps?: number;
+  /** Score a checkpoint's quality (KID) when at least this long has passed since the last score; 0 or unset: never. */
+  qualityEveryMs?: number;
+  /** Masks per quality score (default 256). */
+  qualityImages?: number;
+  /** Side the feature network sees (default 149; tests use its smallest, 75). */
+  qualityInputPx?: number;
 }
 
 /** A divergence the trainer recovered from: where it went back to and at what step size. */
@@ -88,6 +95,8 @@ export class Trainer {
   private info: Pick<TrainerProgress, 'lastCheckpoint' | 'lastSample'> = {};
   /** The checkpoint a divergence goes back to: the last one this run wrote or resumed from. */
   private goodCheckpoint: string | undefined;
+  private readonly quality: QualityWatch | undefined;
+  private lastQualityAt: number;
 
   private constructor(
     private gan: GanState,
@@ -102,6 +111,17 @@ export class Trainer {
     this.lastSampleAt = this.now();
     this.lastCheckpointStep = gan.step;
     this.lastSampleStep = gan.step;
+    // The first score comes with the first checkpoint after one period, like the later ones.
+    this.lastQualityAt = this.now();
+    this.quality = settings.qualityEveryMs
+      ? new QualityWatch({
+          checkpointsDir: settings.checkpointsDir,
+          modelsDir: settings.modelsDir,
+          images: settings.qualityImages ?? 256,
+          ...(settings.qualityInputPx === undefined ? {} : { inputPx: settings.qualityInputPx }),
+          logger: settings.logger,
+        })
+      : undefined;
   }
 
   /** Resumes from `loaded` when given, else starts fresh networks from `freshConfig`. */
@@ -199,6 +219,10 @@ export class Trainer {
       now - this.lastCheckpointAt >= checkpointEveryMs
     ) {
       written.checkpoint = await this.checkpoint();
+      if (this.quality && now - this.lastQualityAt >= (this.settings.qualityEveryMs ?? 0)) {
+        await this.quality.score(this.gan.ema, this.gan.config, this.dataset, written.checkpoint);
+        this.lastQualityAt = this.now();
+      }
     }
     return written;
   }
@@ -286,6 +310,7 @@ export class Trainer {
       this.goodCheckpoint = undefined;
       this.divergence = healthyState;
       await writeDivergenceState(this.settings.checkpointsDir, healthyState);
+      await this.quality?.reset();
     }
     if (dataset.manifest.sizePx !== this.gan.config.sizePx) {
       throw new Error(
@@ -294,6 +319,7 @@ export class Trainer {
     }
     this.dataset = dataset;
     this.sampler = new BatchSampler(dataset, this.rng);
+    this.quality?.forgetDataset();
     this.tensorBaseline = undefined;
   }
 
@@ -312,6 +338,7 @@ export class Trainer {
       trainImages: this.sampler.size,
       learningRate: this.gan.gOptimizer.learningRate,
       rollbacks: { used: this.divergence.rollbacks, max: MAX_ROLLBACKS },
+      ...(this.quality?.progress ? { quality: this.quality.progress } : {}),
       paused,
       ...this.info,
       updatedAt: new Date(this.now()).toISOString(),
@@ -320,6 +347,7 @@ export class Trainer {
 
   dispose(): void {
     disposeGan(this.gan);
+    this.quality?.dispose();
   }
 
   /**
