@@ -4,6 +4,8 @@ import { CheckpointError } from '../checkpoint/errors.js';
 import { ConfigError } from '../config/config.js';
 import { DatasetError } from '../dataset/errors.js';
 import { StoreError } from '../store/index.js';
+import { TimelapseError } from '../timelapse/errors.js';
+import { TrainingDivergedError } from '../trainer/divergence.js';
 import { TrainerLockedError } from '../trainer/lock.js';
 import { UsageError } from './errors.js';
 
@@ -30,7 +32,14 @@ export function describeFailure(err: unknown): { message: string | undefined; ex
     return { message: err.message, exitCode: 2 };
   }
   if (err instanceof CheckpointError) return { message: `${err.message} (${err.path})`, exitCode: 1 };
-  if (err instanceof DatasetError || err instanceof StoreError) return { message: err.message, exitCode: 1 };
+  if (err instanceof DatasetError || err instanceof StoreError || err instanceof TrainingDivergedError) {
+    return { message: err.message, exitCode: 1 };
+  }
+  // A missing folder or too few grids is how it was called; grids that do not fit together are not.
+  if (err instanceof TimelapseError) {
+    const usage = err.code === 'no-models' || err.code === 'no-grids' || err.code === 'too-few-grids';
+    return { message: err.message, exitCode: usage ? 2 : 1 };
+  }
   if (err instanceof ZodError) {
     const issues = err.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
     return { message: `invalid settings: ${issues}`, exitCode: 2 };

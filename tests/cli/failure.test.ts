@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { CheckpointError } from '../../src/checkpoint/errors.js';
 import { describeFailure } from '../../src/cli/failure.js';
 import { ConfigError } from '../../src/config/config.js';
+import { TimelapseError } from '../../src/timelapse/errors.js';
+import { TrainingDivergedError } from '../../src/trainer/divergence.js';
 
 describe('command failures', () => {
   it('given mistakes a user can fix, then each becomes one line with an exit code and no stack', () => {
@@ -15,6 +17,15 @@ describe('command failures', () => {
     });
     const zod = z.object({ width: z.number().min(4) }).safeParse({ width: 3 });
     expect(describeFailure(zod.error).message).toMatch(/^invalid settings: width: /);
+    expect(describeFailure(new TrainingDivergedError('the networks diverged again'))).toEqual({
+      message: 'the networks diverged again',
+      exitCode: 1,
+    });
+    expect(describeFailure(new TimelapseError('too-few-grids', 'only one grid'))).toEqual({
+      message: 'only one grid',
+      exitCode: 2,
+    });
+    expect(describeFailure(new TimelapseError('mixed-sizes', 'grids differ'))).toMatchObject({ exitCode: 1 });
   });
 
   it('given an error nobody anticipated, then no message is made up for it', () => {
