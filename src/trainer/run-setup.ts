@@ -27,16 +27,19 @@ export function freshGanConfig(training: Config['training'], backend: BackendCho
  * nothing: moving the folder back resumes the old run. A run that diverged before its first
  * checkpoint has only its divergence record, which goes too: the new run starts at full step size.
  */
-async function setAsideCheckpoints(config: Config, logger: Logger): Promise<void> {
-  const dir = config.paths.checkpointsDir;
+export async function setAsideCheckpoints(
+  paths: Pick<Config['paths'], 'checkpointsDir' | 'modelsDir'>,
+  logger: Logger,
+): Promise<void> {
+  const dir = paths.checkpointsDir;
   const diverged = await access(join(dir, DIVERGENCE_FILE)).then(
     () => true,
     () => false,
   );
   if ((await listCheckpoints(dir)).length === 0 && !diverged) return;
-  const archive = join(config.paths.modelsDir, 'archive', new Date().toISOString().replace(/[:.]/g, '-'));
+  const archive = join(paths.modelsDir, 'archive', new Date().toISOString().replace(/[:.]/g, '-'));
   await mkdir(dirname(archive), { recursive: true });
-  await rename(config.paths.checkpointsDir, archive);
+  await rename(dir, archive);
   logger.warn({ archive }, 'starting from scratch: the previous checkpoints were moved aside');
 }
 
@@ -77,7 +80,7 @@ export async function resumePoint(
 ): Promise<{ ganConfig: GanConfig; loaded: LoadedCheckpoint | undefined }> {
   const fresh = freshGanConfig(config.training, backend);
   if (options.fresh) {
-    await setAsideCheckpoints(config, logger);
+    await setAsideCheckpoints(config.paths, logger);
     return { ganConfig: fresh, loaded: undefined };
   }
   const loaded = await loadLatestCheckpoint(config.paths.checkpointsDir, logger);

@@ -32,6 +32,7 @@ import {
 } from './divergence.js';
 import type { TrainerProgress } from './protocol.js';
 import { QualityWatch } from './quality.js';
+import { setAsideCheckpoints } from './run-setup.js';
 
 export interface TrainerSettings {
   checkpointsDir: string;
@@ -303,6 +304,10 @@ export class Trainer {
    */
   async restart(mode: 'scratch' | 'finetune', dataset: DatasetCache, freshConfig: GanConfig): Promise<void> {
     if (mode === 'scratch') {
+      // The old run's checkpoints go to models/archive/ as with --fresh: left in place, they would
+      // outrank the new run's (pruning keeps the highest steps) and a restart would resume the old run.
+      await setAsideCheckpoints(this.settings, this.settings.logger);
+      await mkdir(this.settings.checkpointsDir, { recursive: true });
       disposeGan(this.gan);
       this.gan = createGan(freshConfig, this.settings.seed + this.step + 1);
       this.lastCheckpointStep = 0;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { snapshotGan } from '../../src/checkpoint/gan-io.js';
-import type { LoadedCheckpoint } from '../../src/checkpoint/store.js';
+import { type LoadedCheckpoint, loadLatestCheckpoint } from '../../src/checkpoint/store.js';
 import { createGan, disposeGan } from '../../src/gan/gan.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { Trainer } from '../../src/trainer/trainer.js';
@@ -45,6 +45,26 @@ describe('trainer', () => {
     expect(await readdir(join(root, 'checkpoints'))).toEqual(['step-000000001', 'step-000000002']);
     expect((await readdir(join(root, 'samples'))).sort()).toEqual(['latest.png', 'step-000000002.png']);
     trainer.dispose();
+  });
+
+  it('given a retrain from scratch, then the old run moves to models/archive and a restart resumes the new run', async () => {
+    const dataset = await writeTinyDataset(join(root, 'dataset'));
+    const trainer = Trainer.open(settings(), dataset, tinyConfig);
+    for (let i = 0; i < 5; i++) await trainer.trainOnce();
+    await trainer.restart('scratch', dataset, tinyConfig);
+    for (let i = 0; i < 2; i++) await trainer.trainOnce();
+    trainer.dispose();
+
+    const [archived] = await readdir(join(root, 'archive'));
+    expect(
+      (await readdir(join(root, 'archive', archived as string))).filter((n) => n.startsWith('step-')),
+    ).toEqual(['step-000000003', 'step-000000004', 'step-000000005']);
+    expect((await readdir(join(root, 'checkpoints'))).filter((n) => n.startsWith('step-'))).toEqual([
+      'step-000000001',
+      'step-000000002',
+    ]);
+    const latest = await loadLatestCheckpoint(join(root, 'checkpoints'), silentLogger);
+    expect(latest?.manifest.step).toBe(2);
   });
 
   it('given resumed weights that are NaN, then the step is not kept: new networks start at half the step size and nothing is checkpointed', async () => {
