@@ -82,22 +82,23 @@ export function registerEvalCommand(program: Command): void {
           `there is no dataset in ${config.paths.datasetDir} to compare with; run 'npx nightmask dataset' first`,
         );
       const cache = await readDatasetCache(config.paths.datasetDir);
-      const threads = flags.threads === undefined ? {} : { threads: flags.threads };
-      const backend = await selectBackend(config.training.backend, logger, 'generating', threads);
-      const started = performance.now();
-      const extractor = await FeatureExtractor.load();
-      const scorer = await QualityScorer.create(extractor, cache, join(config.paths.modelsDir, 'quality'));
       let sizePx = cache.manifest.sizePx;
-
-      let images: Uint8Array[];
-      let source: Record<string, unknown>;
+      // Everything that can be wrong with the input is found before the feature network loads.
+      let images: Uint8Array[] | undefined;
+      let source: Record<string, unknown> = { kind: 'held-out' };
       if (flags.heldOut) {
         images = splitImages(cache, 'val');
-        source = { kind: 'held-out' };
       } else if (folder !== undefined) {
         images = await folderImages(resolve(folder), sizePx, flags.images);
         source = { kind: 'folder', path: resolve(folder) };
-      } else {
+      }
+      if (images !== undefined && images.length < 20)
+        throw new UsageError(`KID needs at least 20 images; found ${images.length}`);
+
+      const threads = flags.threads === undefined ? {} : { threads: flags.threads };
+      const backend = await selectBackend(config.training.backend, logger, 'generating', threads);
+      const started = performance.now();
+      if (images === undefined) {
         const loaded =
           flags.checkpoint === undefined
             ? await loadLatestCheckpoint(config.paths.checkpointsDir, logger)
@@ -111,7 +112,8 @@ export function registerEvalCommand(program: Command): void {
         painter.dispose();
         source = { kind: 'checkpoint', id: loaded.manifest.id, step: loaded.manifest.step, seed };
       }
-      if (images.length < 20) throw new UsageError(`KID needs at least 20 images; found ${images.length}`);
+      const extractor = await FeatureExtractor.load();
+      const scorer = await QualityScorer.create(extractor, cache, join(config.paths.modelsDir, 'quality'));
       const score = await scorer.scoreImages(images, sizePx);
       extractor.dispose();
       const seconds = Math.round((performance.now() - started) / 100) / 10;
