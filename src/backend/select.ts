@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tf } from '../gan/tf.js';
 import type { Logger } from '../log/logger.js';
@@ -153,6 +153,17 @@ export function webGpuCandidate(
 }
 
 async function probeWebGpuCandidate(forced: boolean): Promise<CandidateReport> {
+  // A Linux GPU shows up as a render node or an NVIDIA device. Without either, Dawn could only offer a
+  // software adapter, which auto skips anyway; not starting it spares its memory and its stderr lines.
+  if (!forced && process.platform === 'linux' && !gpuDevicePresent()) {
+    return {
+      name: 'webgpu',
+      available: false,
+      reason: 'no GPU device on this machine (no /dev/dri/renderD* or /dev/nvidia*), so no hardware adapter',
+      fix: "a GPU needs its kernel driver loaded (in a container, pass the device through); NIGHTMASK_BACKEND=webgpu tries Dawn's software adapter anyway",
+      gpu: false,
+    };
+  }
   const probe = await probeWebGpu();
   const needsFixes = !probe.ok ? probe.fix === undefined : probe.adapter.software;
   const fixes = needsFixes ? vulkanFixes(await inspectVulkan()) : [];
@@ -231,6 +242,16 @@ async function probeForChoice(preference: BackendPreference): Promise<CandidateR
     if (report.available) break;
   }
   return reports;
+}
+
+/** Whether the kernel offers any GPU to user space: a DRM render node or an NVIDIA device. */
+function gpuDevicePresent(): boolean {
+  if (nvidiaGpuPresent()) return true;
+  try {
+    return readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  } catch {
+    return false;
+  }
 }
 
 /** Whether this machine has an NVIDIA GPU whose kernel driver is loaded. */

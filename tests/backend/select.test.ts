@@ -90,7 +90,7 @@ describe('the default model size', () => {
     ],
     [
       { name: 'native', gpu: false },
-      { sizePx: 64, width: 64, batchSize: 32 },
+      { sizePx: 64, width: 32, batchSize: 16 },
     ],
     [
       { name: 'webgpu', gpu: true },
