@@ -55,6 +55,11 @@ const data = new SlashCommandBuilder()
   )
   .toJSON();
 
+/** Before the first step the losses are NaN, which JSON (status.json, the IPC channel) turns into null. */
+function lossText(loss: number | null): string {
+  return typeof loss === 'number' && Number.isFinite(loss) ? loss.toFixed(3) : '–';
+}
+
 async function status(interaction: ChatInputCommandInteraction, ctx: BotContext): Promise<void> {
   const p = ctx.trainer.progress ?? (await readStatus(ctx.config.paths.modelsDir));
   if (!p) {
@@ -79,7 +84,7 @@ async function status(interaction: ChatInputCommandInteraction, ctx: BotContext)
       { name: 'Backend', value: `${p.backend} (${p.device})`, inline: true },
       {
         name: 'Losses',
-        value: `D ${p.discriminatorLoss.toFixed(3)} · G ${p.generatorLoss.toFixed(3)}`,
+        value: `D ${lossText(p.discriminatorLoss)} · G ${lossText(p.generatorLoss)}`,
         inline: true,
       },
       { name: 'Model', value: `${p.sizePx} px, width ${p.width}, batch ${p.batchSize}`, inline: true },

@@ -88,12 +88,19 @@ describe('/train status quality line', () => {
     );
   });
 
-  it('given no score yet, then there is no quality line', async () => {
+  it('given no score yet and no step yet, then there is no quality line and the losses show as dashes', async () => {
     await mkdir(config.paths.modelsDir, { recursive: true });
-    await writeFile(join(config.paths.modelsDir, 'status.json'), JSON.stringify(progress(undefined)));
+    // Before the first step the losses are NaN, which JSON writes as null.
+    const fresh = {
+      ...progress(undefined),
+      step: 0,
+      discriminatorLoss: Number.NaN,
+      generatorLoss: Number.NaN,
+    };
+    await writeFile(join(config.paths.modelsDir, 'status.json'), JSON.stringify(fresh));
     bot = await bootBot(config);
     const embed = await askStatus();
     expect(embed.fields.map((f) => f.name)).not.toContain('Quality (KID, lower is better)');
-    expect(embed.fields.map((f) => f.name)).toContain('Step');
+    expect(embed.fields.find((f) => f.name === 'Losses')?.value).toBe('D – · G –');
   });
 });
