@@ -12,7 +12,6 @@ import {
   activateWebGpu,
   adapterName,
   type GpuAdapterSummary,
-  lastWebGpuProbe,
   probeWebGpu,
   type WebGpuProbe,
 } from './webgpu.js';
@@ -212,21 +211,6 @@ export async function probeAllBackends(preference: BackendPreference = 'auto'): 
   const reports: CandidateReport[] = [];
   for (const name of BACKEND_ORDER) reports.push(await probeOne(name, preference === name));
   return reports;
-}
-
-/**
- * The synchronous form of probeAllBackends, for callers that cannot wait. WebGPU is reported from an
- * earlier asynchronous probe in this process, or as not probed, so `auto` here may name a CPU backend
- * where probeAllBackends would name WebGPU.
- * TODO(backend, 2026-12-04): remove once trainer/run-setup.ts's plannedSizePx, its one caller, awaits
- * probeAllBackends instead; until then a GPU host without the native kernels plans 32 px data.
- */
-export function probeBackends(preference: BackendPreference = 'auto'): CandidateReport[] {
-  return BACKEND_ORDER.map((name) => {
-    if (name === 'tensorflow') return probeTensorflow(preference === name);
-    if (name === 'webgpu') return webGpuCandidate(lastWebGpuProbe(), preference === name, []);
-    return name === 'native' ? probeNative() : probeCpu();
-  });
 }
 
 /**

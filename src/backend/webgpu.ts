@@ -81,7 +81,6 @@ const LOGGED_DEVICE_ERRORS = 5;
 const DAWN_PACKAGE = 'webgpu';
 
 let probed: Promise<WebGpuProbe> | undefined;
-let lastProbe: WebGpuProbe | undefined;
 
 function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
@@ -175,21 +174,13 @@ async function probeOnce(): Promise<WebGpuProbe> {
  * comes back as a reason and a fix. A hardware GPU wins over a software adapter when both are there.
  */
 export function probeWebGpu(): Promise<WebGpuProbe> {
-  probed ??= probeOnce().then((p) => {
-    lastProbe = p;
-    return p;
-  });
+  probed ??= probeOnce();
   return probed;
 }
 
 /** How many errors the WebGPU device has reported in this process; tests expect none. */
 export function webGpuDeviceErrors(): number {
   return deviceErrors;
-}
-
-/** The probe's answer if one has finished in this process, for callers that cannot wait. */
-export function lastWebGpuProbe(): WebGpuProbe | undefined {
-  return lastProbe;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { access, mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type BackendChoice, defaultModelSize, probeBackends } from '../backend/select.js';
+import { type BackendChoice, defaultModelSize, probeAllBackends } from '../backend/select.js';
 import { type LoadedCheckpoint, listCheckpoints, loadLatestCheckpoint } from '../checkpoint/store.js';
 import type { Config } from '../config/config.js';
 import { defaultGanConfig, type GanConfig, parseGanConfig } from '../gan/config.js';
@@ -62,10 +62,10 @@ export async function plannedSizePx(config: Config): Promise<number> {
   }
   if (config.training.sizePx !== 'auto') return config.training.sizePx;
   const preference = config.training.backend;
-  const pick = probeBackends(preference).find(
+  const pick = (await probeAllBackends(preference)).find(
     (c) => c.available && (preference === 'auto' || c.name === preference),
   );
-  return defaultModelSize({ name: pick?.name ?? 'cpu', gpu: pick?.device?.includes('GPU') ?? false }).sizePx;
+  return defaultModelSize({ name: pick?.name ?? 'cpu', gpu: pick?.gpu ?? false }).sizePx;
 }
 
 /**
