@@ -97,13 +97,16 @@ export async function writeCheckpoint(
   return { path: join(rootDir, name), step: draft.step, id: manifest.id };
 }
 
-/** Finds a checkpoint folder by its manifest id (`step-000001200-1a2b3c4d`), if it is still on disk. */
+/**
+ * Finds a checkpoint by its manifest id (`step-000001200-1a2b3c4d`) or its folder name
+ * (`step-000001200`, what `ls models/checkpoints` shows), if it is still on disk.
+ */
 export async function findCheckpointById(rootDir: string, id: string): Promise<LoadedCheckpoint | undefined> {
-  const m = /^(step-\d{9})-[0-9a-f]{8}$/.exec(id);
+  const m = /^(step-\d{9})(-[0-9a-f]{8})?$/.exec(id);
   if (!m) return undefined;
   try {
     const loaded = await readCheckpoint(join(rootDir, m[1] as string));
-    return loaded.manifest.id === id ? loaded : undefined;
+    return m[2] === undefined || loaded.manifest.id === id ? loaded : undefined;
   } catch {
     return undefined;
   }

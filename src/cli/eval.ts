@@ -3,7 +3,6 @@ import { extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import sharp from 'sharp';
 import { selectBackend } from '../backend/select.js';
-import { findCheckpointById, loadLatestCheckpoint, readCheckpoint } from '../checkpoint/store.js';
 import { loadConfig } from '../config/config.js';
 import { hasDatasetCache, readDatasetCache } from '../dataset/cache.js';
 import { FeatureExtractor } from '../eval/inception.js';
@@ -12,6 +11,7 @@ import { MaskPainter } from '../generate/generate.js';
 import { MAX_SEED, randomSeed } from '../generate/mask-id.js';
 import { createLogger } from '../log/logger.js';
 import { intOption, UsageError } from './errors.js';
+import { chooseCheckpoint } from './generate.js';
 
 interface EvalFlags {
   images: number;
@@ -99,12 +99,7 @@ export function registerEvalCommand(program: Command): void {
       const backend = await selectBackend(config.training.backend, logger, 'generating', threads);
       const started = performance.now();
       if (images === undefined) {
-        const loaded =
-          flags.checkpoint === undefined
-            ? await loadLatestCheckpoint(config.paths.checkpointsDir, logger)
-            : ((await findCheckpointById(config.paths.checkpointsDir, flags.checkpoint)) ??
-              (await readCheckpoint(resolve(flags.checkpoint))));
-        if (!loaded) throw new UsageError(`there is no checkpoint in ${config.paths.checkpointsDir} yet`);
+        const loaded = await chooseCheckpoint(config, flags.checkpoint);
         const seed = flags.seed ?? randomSeed();
         const painter = new MaskPainter(loaded);
         images = await painter.pixels(seed, flags.images);
@@ -112,6 +107,8 @@ export function registerEvalCommand(program: Command): void {
         painter.dispose();
         source = { kind: 'checkpoint', id: loaded.manifest.id, step: loaded.manifest.step, seed };
       }
+      // stdout carries only the JSON line; what it is doing goes to stderr, as it can take minutes.
+      console.error(`scoring ${images.length} images (${source.kind}) against the training images…`);
       const extractor = await FeatureExtractor.load();
       const scorer = await QualityScorer.create(extractor, cache, join(config.paths.modelsDir, 'quality'));
       const score = await scorer.scoreImages(images, sizePx);

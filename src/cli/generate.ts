@@ -1,10 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { selectBackend } from '../backend/select.js';
 import {
   findCheckpointById,
   type LoadedCheckpoint,
+  listCheckpoints,
   loadLatestCheckpoint,
   readCheckpoint,
 } from '../checkpoint/store.js';
@@ -25,8 +26,14 @@ interface GenerateFlags {
   id?: string;
 }
 
-/** `--checkpoint` takes a checkpoint id (`step-000001200-1a2b3c4d`) or a checkpoint folder. */
-async function chooseCheckpoint(config: Config, wanted: string | undefined): Promise<LoadedCheckpoint> {
+/**
+ * `--checkpoint` takes a checkpoint id (`step-000001200-1a2b3c4d`), a folder name in the checkpoints
+ * folder (`step-000001200`) or the path of a checkpoint folder.
+ */
+export async function chooseCheckpoint(
+  config: Config,
+  wanted: string | undefined,
+): Promise<LoadedCheckpoint> {
   const logger = createLogger({ level: 'error' });
   if (wanted === undefined) {
     const latest = await loadLatestCheckpoint(config.paths.checkpointsDir, logger);
@@ -44,7 +51,17 @@ async function chooseCheckpoint(config: Config, wanted: string | undefined): Pro
         '(the newest three are kept, and those the bot has served masks from).',
     );
   }
-  return readCheckpoint(resolve(wanted));
+  const path = resolve(wanted);
+  if (!(await stat(join(path, 'checkpoint.json')).catch(() => undefined))) {
+    const kept = (await listCheckpoints(config.paths.checkpointsDir)).map((c) => basename(c.path));
+    throw new UsageError(
+      `'${wanted}' is neither a checkpoint in ${config.paths.checkpointsDir} nor a checkpoint folder; ` +
+        (kept.length > 0
+          ? `the checkpoints there are ${kept.join(', ')}`
+          : 'there are no checkpoints there yet'),
+    );
+  }
+  return readCheckpoint(path);
 }
 
 export function registerGenerateCommand(program: Command): void {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { restoreGan, snapshotGan } from '../../src/checkpoint/gan-io.js';
 import {
+  findCheckpointById,
   listCheckpoints,
   loadLatestCheckpoint,
   readCheckpoint,
@@ -17,7 +18,7 @@ import { trainStep } from '../../src/gan/step.js';
 import { tf } from '../../src/gan/tf.js';
 import { generateMasks } from '../../src/generate/generate.js';
 import { encodePng, renderLatents } from '../../src/generate/render.js';
-import { draftOf } from '../support/checkpoint.js';
+import { draftOf, saveFreshCheckpoint } from '../support/checkpoint.js';
 import { tinyConfig } from '../support/tiny-gan.js';
 
 let dir: string;
@@ -129,5 +130,16 @@ describe('checkpoint store', () => {
     }
     expect((await listCheckpoints(dir)).length).toBeGreaterThan(0);
     expect((await readdir(dir)).some((n) => n.startsWith('step-'))).toBe(true);
+  });
+});
+
+describe('finding a checkpoint by name', () => {
+  it('given its id or its folder name, then it is found; a wrong hash or a stranger name is not', async () => {
+    const written = await saveFreshCheckpoint(dir, { step: 536 });
+    expect((await findCheckpointById(dir, written.id))?.manifest.id).toBe(written.id);
+    expect((await findCheckpointById(dir, 'step-000000536'))?.manifest.id).toBe(written.id);
+    expect(await findCheckpointById(dir, 'step-000000536-00000000')).toBeUndefined();
+    expect(await findCheckpointById(dir, 'step-000000537')).toBeUndefined();
+    expect(await findCheckpointById(dir, '../step-000000536')).toBeUndefined();
   });
 });

@@ -104,5 +104,11 @@ describe('nightmask eval', () => {
       message: expect.stringMatching(/not several/),
     });
     expect(await run('--images', '5')).toMatchObject({ exitCode: 1 });
+    expect(await run('--checkpoint', 'step-00000053')).toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(
+        /'step-00000053' is neither a checkpoint in .* there are no checkpoints there yet/,
+      ),
+    });
   });
 });
