@@ -56,7 +56,16 @@ async function main(): Promise<void> {
     ganConfig,
     loaded,
   );
-  logger.info({ images: dataset.manifest.count, config: trainer.config }, 'training');
+  const { trainImages } = trainer.progress(false);
+  logger.info(
+    {
+      images: dataset.manifest.count,
+      trainImages,
+      heldOut: dataset.manifest.count - trainImages,
+      config: trainer.config,
+    },
+    `training on ${trainImages} images (${dataset.manifest.count - trainImages} held out for the quality score)`,
+  );
 
   let lastReportAt = 0;
   const report = async (force = false) => {

@@ -223,6 +223,8 @@ export class Trainer {
       if (this.quality && now - this.lastQualityAt >= (this.settings.qualityEveryMs ?? 0)) {
         await this.quality.score(this.gan.ema, this.gan.config, this.dataset, written.checkpoint);
         this.lastQualityAt = this.now();
+        // The first score loads the feature network, whose weights stay: count from here on.
+        this.tensorBaseline = undefined;
       }
     }
     return written;
