@@ -60,7 +60,11 @@ export function registerEvalCommand(program: Command): void {
       'score masks by kernel inception distance (KID) to the training images, and print one JSON line',
     )
     .option('-n, --images <n>', 'how many images to generate or read', intOption(20, 10000), 1000)
-    .option('-s, --seed <seed>', 'seed of the first generated mask (default: random)', intOption(0, MAX_SEED))
+    .option(
+      '-s, --seed <seed>',
+      'seed of the first generated mask; the others follow it, so draws meant to be independent need seeds at least --images apart (default: random)',
+      intOption(0, MAX_SEED),
+    )
     .option('--checkpoint <id-or-dir>', 'score this checkpoint instead of the latest')
     .option('--held-out', 'score the held-out real images instead (a check of the score: about 0)', false)
     .option('--threads <n>', 'threads for the native kernels (default: all cores)', intOption(1, 256))
