@@ -32,7 +32,8 @@ async function folderImages(dir: string, sizePx: number, limit: number): Promise
     names = (await readdir(dir)).filter((n) => IMAGE_EXTENSIONS.has(extname(n).toLowerCase())).sort();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UsageError(`${dir} is not a folder of images`);
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP')
+      throw new UsageError(`${dir} is not a folder of images`);
     throw err;
   }
   const out: Uint8Array[] = [];
@@ -98,6 +99,11 @@ export function registerEvalCommand(program: Command): void {
       }
       if (images !== undefined && images.length < 20)
         throw new UsageError(`KID needs at least 20 images; found ${images.length}`);
+      const trainImages = cache.manifest.items.filter((item) => item.split === 'train').length;
+      if (trainImages < 20)
+        throw new UsageError(
+          `KID needs at least 20 training images to compare with; the dataset in ${config.paths.datasetDir} has ${trainImages}`,
+        );
 
       const threads = flags.threads === undefined ? {} : { threads: flags.threads };
       const backend = await selectBackend(config.training.backend, logger, 'generating', threads);

@@ -17,6 +17,7 @@ const FILE_ERRORS: Record<string, string> = {
   ENOTDIR: 'a file is in the way where a folder should be',
   EISDIR: 'that is a folder, not a file',
   ENOENT: 'no such file or folder',
+  ELOOP: 'too many symbolic links (a link that points back at itself?)',
   EROFS: 'the disk is read-only',
   ENOSPC: 'the disk is full',
 };

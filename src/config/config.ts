@@ -109,7 +109,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       checkpointEveryMs: Math.round(e.NIGHTMASK_CHECKPOINT_EVERY_MINUTES * 60_000),
       sampleEverySteps: e.NIGHTMASK_SAMPLE_EVERY_STEPS,
       sampleEveryMs: Math.round(e.NIGHTMASK_SAMPLE_EVERY_MINUTES * 60_000),
-      qualityEveryMs: Math.round(e.NIGHTMASK_QUALITY_EVERY_MINUTES * 60_000),
+      // Any positive period scores; only 0 turns scoring off (a tiny value must not round to 0).
+      qualityEveryMs:
+        e.NIGHTMASK_QUALITY_EVERY_MINUTES > 0
+          ? Math.max(1, Math.round(e.NIGHTMASK_QUALITY_EVERY_MINUTES * 60_000))
+          : 0,
     },
     nightly: {
       time: e.NIGHTLY_TIME,

@@ -121,7 +121,8 @@ async function cachedFeatures(
     if (bytes.byteLength === items.length * dim * 4) {
       const copy = new Float32Array(items.length * dim);
       new Uint8Array(copy.buffer).set(bytes);
-      return featureSet(copy, dim);
+      // A damaged file of the right size is recomputed too, when the damage shows as NaN or infinity.
+      if (copy.every(Number.isFinite)) return featureSet(copy, dim);
     }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;

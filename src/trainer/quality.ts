@@ -1,4 +1,5 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { markBestCheckpoint, type WrittenCheckpoint } from '../checkpoint/store.js';
 import type { DatasetCache } from '../dataset/cache.js';
@@ -40,6 +41,8 @@ export class QualityWatch {
   private disabled = false;
   private latest: QualitySnapshot | undefined;
   private best: QualitySnapshot | undefined;
+  /** The dataset the best was scored against: a score against other images does not compare. */
+  private bestDataset: string | undefined;
   private bestLoaded = false;
 
   constructor(private readonly settings: QualitySettings) {}
@@ -75,6 +78,13 @@ export class QualityWatch {
       );
       const images = await renderLatents(ema, config, latents);
       const score = await scorer.scoreImages(images, config.sizePx);
+      if (!Number.isFinite(score.kid) || !Number.isFinite(score.kidStderr)) {
+        // Only broken features do this (say a damaged cache in models/quality/): remove them.
+        await this.discardFeatures();
+        throw new Error(
+          'the score came out not finite; the cached features were removed and are recomputed next run',
+        );
+      }
       const snapshot: QualitySnapshot = {
         step: checkpoint.step,
         checkpointId: checkpoint.id,
@@ -84,13 +94,15 @@ export class QualityWatch {
       };
       this.latest = snapshot;
       await this.loadBest();
-      const better = this.best === undefined || snapshot.kid < this.best.kid;
+      const against = datasetKey(dataset);
+      const better = this.best === undefined || this.bestDataset !== against || snapshot.kid < this.best.kid;
       if (better) {
         this.best = snapshot;
+        this.bestDataset = against;
         await markBestCheckpoint(this.settings.checkpointsDir, checkpoint.path);
         await writeFileAtomic(
           join(this.settings.checkpointsDir, BEST_QUALITY_FILE),
-          `${JSON.stringify(snapshot)}\n`,
+          `${JSON.stringify({ ...snapshot, dataset: against })}\n`,
         );
       }
       const seconds = Math.round((performance.now() - started) / 100) / 10;
@@ -118,6 +130,11 @@ export class QualityWatch {
     this.extractor?.dispose();
   }
 
+  private async discardFeatures(): Promise<void> {
+    this.forgetDataset();
+    await rm(join(this.settings.modelsDir, 'quality'), { recursive: true, force: true });
+  }
+
   private async scorerFor(dataset: DatasetCache): Promise<QualityScorer> {
     this.scorer ??= (async () => {
       this.extractor = await FeatureExtractor.load(this.settings.inputPx);
@@ -126,8 +143,10 @@ export class QualityWatch {
     return this.scorer;
   }
 
-  /** A new dataset needs new reference features. */
+  /** A new dataset needs new reference features, and the next score starts a new best. */
   forgetDataset(): void {
+    this.best = undefined;
+    this.bestDataset = undefined;
     this.scorer = undefined;
     this.extractor?.dispose();
     this.extractor = undefined;
@@ -139,8 +158,23 @@ export class QualityWatch {
     try {
       const saved = JSON.parse(
         await readFile(join(this.settings.checkpointsDir, BEST_QUALITY_FILE), 'utf8'),
-      ) as QualitySnapshot | null;
-      if (saved && typeof saved.kid === 'number' && Number.isFinite(saved.kid)) this.best = saved;
+      ) as (QualitySnapshot & { dataset?: unknown }) | null;
+      const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+      if (
+        saved &&
+        finite(saved.kid) &&
+        finite(saved.kidStderr) &&
+        finite(saved.step) &&
+        typeof saved.checkpointId === 'string' &&
+        typeof saved.dataset === 'string'
+      ) {
+        const { dataset, ...snapshot } = saved;
+        this.best = {
+          ...snapshot,
+          nearestRatio: finite(snapshot.nearestRatio) ? snapshot.nearestRatio : null,
+        };
+        this.bestDataset = dataset as string;
+      }
     } catch {
       // No earlier score, or an unreadable one: this score becomes the best.
     }
@@ -153,7 +187,15 @@ export class QualityWatch {
  */
 export const COPYING_RATIO = 0.5;
 
-/** "0.0812 ± 0.0031" */
+/** "0.0812 ± 0.0031"; a dash for a number that is missing (status.json is read back as plain JSON). */
 export function formatKid(q: Pick<QualitySnapshot, 'kid' | 'kidStderr'>): string {
-  return `${q.kid.toFixed(4)} ± ${q.kidStderr.toFixed(4)}`;
+  const show = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : '–');
+  return `${show(q.kid)} ± ${show(q.kidStderr)}`;
+}
+
+/** Names the dataset a score was made against: its images' checksums. */
+function datasetKey(dataset: DatasetCache): string {
+  const hash = createHash('sha256');
+  for (const item of dataset.manifest.items) hash.update(`${item.sha256}/${item.split}\n`);
+  return hash.digest('hex').slice(0, 16);
 }

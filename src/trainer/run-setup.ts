@@ -86,14 +86,15 @@ export async function resumePoint(
   const loaded = await loadLatestCheckpoint(config.paths.checkpointsDir, logger);
   if (!loaded) return { ganConfig: fresh, loaded: undefined };
   const ganConfig = parseGanConfig(loaded.manifest.config);
-  const differs = (['sizePx', 'width', 'batchSize'] as const).filter((k) => {
+  const differs: string[] = (['sizePx', 'width', 'batchSize'] as const).filter((k) => {
     const wanted = config.training[k];
     return wanted !== 'auto' && wanted !== ganConfig[k];
   });
+  if ((config.training.recipe === 'excite') !== ganConfig.excitation) differs.push('recipe');
   if (differs.length > 0) {
     logger.warn(
       { checkpoint: ganConfig, differs },
-      'the configured model size differs from the checkpoint; continuing the checkpoint (retrain from scratch to change it)',
+      'the configured model size or recipe differs from the checkpoint; continuing the checkpoint (retrain from scratch to change it)',
     );
   }
   return { ganConfig, loaded };

@@ -78,6 +78,20 @@ describe('nightmask eval', () => {
     expect(score.nearest.median).toBeLessThan(1e-3);
   }, 120_000);
 
+  it('given a dataset with fewer than 20 training images, then it says so before scoring anything', async () => {
+    await writeTinyDataset(join(root, 'data', 'dataset'), 32, 12);
+    const folder = join(root, 'enough');
+    await mkdir(folder);
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
+    for (let i = 0; i < 20; i++) await writeFile(join(folder, `${i}.png`), png);
+    expect(await run(folder)).toMatchObject({
+      exitCode: 2,
+      message: expect.stringMatching(/at least 20 training images .* has 12$/),
+    });
+  });
+
   it('given no dataset, a damaged picture or too few, then one clear line and no stack', async () => {
     expect(await run('--held-out')).toMatchObject({
       exitCode: 2,

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,5 +67,11 @@ describe('quality scorer', () => {
     const second = await QualityScorer.create(extractor, dataset, dir);
     expect(Array.from(second.train.data)).toEqual(Array.from(first.train.data));
     expect(await readdir(dir)).toEqual(files);
+
+    // A damaged file of the right size (NaN inside) is recomputed rather than trusted.
+    const file = join(dir, files[0] as string);
+    await writeFile(file, Buffer.from(new Float32Array(first.train.data.length).fill(Number.NaN).buffer));
+    const third = await QualityScorer.create(extractor, dataset, dir);
+    expect(Array.from(third.train.data)).toEqual(Array.from(first.train.data));
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
-import { BEST_QUALITY_FILE } from '../../src/trainer/quality.js';
+import { BEST_QUALITY_FILE, formatKid } from '../../src/trainer/quality.js';
 import { Trainer } from '../../src/trainer/trainer.js';
 import { writeTinyDataset } from '../support/tiny-dataset.js';
 import { tinyConfig } from '../support/tiny-gan.js';
@@ -21,6 +21,15 @@ function manualClock() {
   let now = Date.parse('2026-12-04T20:00:00Z');
   return { now: () => now, advance: (ms: number) => (now += ms) };
 }
+
+describe('formatting a score', () => {
+  it('given numbers, then four decimals; given what JSON made of NaN, then dashes', () => {
+    expect(formatKid({ kid: 0.08123, kidStderr: 0.0031 })).toBe('0.0812 ± 0.0031');
+    expect(
+      formatKid({ kid: null, kidStderr: undefined } as unknown as { kid: number; kidStderr: number }),
+    ).toBe('– ± –');
+  });
+});
 
 describe('quality scores while training', () => {
   it('given a period, then due checkpoints are scored, logged beside the losses, and the best is marked and kept', async () => {
