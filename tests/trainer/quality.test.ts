@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
 import { BEST_QUALITY_FILE, formatKid } from '../../src/trainer/quality.js';
-import { Trainer } from '../../src/trainer/trainer.js';
+import { Trainer, type TrainerSettings } from '../../src/trainer/trainer.js';
 import { writeTinyDataset } from '../support/tiny-dataset.js';
 import { tinyConfig } from '../support/tiny-gan.js';
 
@@ -15,6 +15,23 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
+
+/** A checkpoint every step, no sample grids; the test says how quality is scored. */
+function settings(quality: Partial<TrainerSettings>): TrainerSettings {
+  return {
+    checkpointsDir: join(root, 'checkpoints'),
+    samplesDir: join(root, 'samples'),
+    modelsDir: root,
+    backend: { name: 'cpu', device: 'test', gpu: false, candidates: [] },
+    seed: 1,
+    checkpointEverySteps: 1,
+    checkpointEveryMs: 3_600_000,
+    sampleEverySteps: 1000,
+    sampleEveryMs: 3_600_000,
+    logger: silentLogger,
+    ...quality,
+  };
+}
 
 /** A clock the test moves by hand, so "every 15 minutes" happens at chosen steps. */
 function manualClock() {
@@ -36,22 +53,7 @@ describe('quality scores while training', () => {
     const dataset = await writeTinyDataset(join(root, 'dataset'), 32, 24);
     const clock = manualClock();
     const trainer = Trainer.open(
-      {
-        checkpointsDir: join(root, 'checkpoints'),
-        samplesDir: join(root, 'samples'),
-        modelsDir: root,
-        backend: { name: 'cpu' as const, device: 'test', gpu: false, candidates: [] },
-        seed: 1,
-        checkpointEverySteps: 1,
-        checkpointEveryMs: 3_600_000,
-        sampleEverySteps: 1000,
-        sampleEveryMs: 3_600_000,
-        qualityEveryMs: 60_000,
-        qualityImages: 24,
-        qualityInputPx: 75,
-        logger: silentLogger,
-        now: clock.now,
-      },
+      settings({ qualityEveryMs: 60_000, qualityImages: 24, qualityInputPx: 75, now: clock.now }),
       dataset,
       tinyConfig,
     );
@@ -90,23 +92,7 @@ describe('quality scores while training', () => {
 
   it('given scoring turned off, then no features are computed and nothing is logged about quality', async () => {
     const dataset = await writeTinyDataset(join(root, 'dataset'), 32, 24);
-    const trainer = Trainer.open(
-      {
-        checkpointsDir: join(root, 'checkpoints'),
-        samplesDir: join(root, 'samples'),
-        modelsDir: root,
-        backend: { name: 'cpu' as const, device: 'test', gpu: false, candidates: [] },
-        seed: 1,
-        checkpointEverySteps: 1,
-        checkpointEveryMs: 0,
-        sampleEverySteps: 1000,
-        sampleEveryMs: 3_600_000,
-        qualityEveryMs: 0,
-        logger: silentLogger,
-      },
-      dataset,
-      tinyConfig,
-    );
+    const trainer = Trainer.open(settings({ qualityEveryMs: 0 }), dataset, tinyConfig);
     await trainer.trainOnce();
     await trainer.trainOnce();
     expect(trainer.progress(false).quality).toBeUndefined();
