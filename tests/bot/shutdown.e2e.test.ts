@@ -51,7 +51,9 @@ describe('nightmask start with a token', () => {
 
     await fake
       .waitFor(
-        () => (log.includes('"msg":"training"') && log.includes('connected to Discord')) || undefined,
+        () =>
+          (log.includes('held out for the quality score)') && log.includes('connected to Discord')) ||
+          undefined,
         {
           timeoutMs: 45_000,
           description: 'the bot connected and training',
