@@ -60,6 +60,8 @@ describe('nightmask start with a token', () => {
         },
       )
       .catch((err: unknown) => {
+        // A failed wait must not leave the bot running after the test.
+        child.kill('SIGKILL');
         throw new Error(`${(err as Error).message}; its log:\n${log.slice(-3000)}`);
       });
     child.kill('SIGTERM');
