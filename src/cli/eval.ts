@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { selectBackend } from '../backend/select.js';
 import { loadConfig } from '../config/config.js';
 import { hasDatasetCache, readDatasetCache } from '../dataset/cache.js';
+import { MID_GREY } from '../dataset/grey.js';
 import { FeatureExtractor } from '../eval/inception.js';
 import { QualityScorer, splitImages } from '../eval/score.js';
 import { MaskPainter } from '../generate/generate.js';
@@ -22,8 +23,6 @@ interface EvalFlags {
 }
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp']);
-/** The grey the dataset flattens transparent art onto, so transparent images score as they train. */
-const MID_GREY = { r: 128, g: 128, b: 128 };
 
 /** Every image directly in a folder, as RGB bytes at `sizePx`, in name order; unreadable files are named. */
 async function folderImages(dir: string, sizePx: number, limit: number): Promise<Uint8Array[]> {
@@ -40,6 +39,7 @@ async function folderImages(dir: string, sizePx: number, limit: number): Promise
   for (const name of names.slice(0, limit)) {
     try {
       const { data } = await sharp(join(dir, name))
+        // The grey the dataset flattens transparent art onto, so transparent images score as they train.
         .flatten({ background: MID_GREY })
         .resize(sizePx, sizePx, { fit: 'cover', kernel: 'lanczos3' })
         .removeAlpha()

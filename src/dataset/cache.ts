@@ -85,6 +85,15 @@ const manifestSchema: z.ZodType<DatasetManifest> = z.object({
   items: z.array(itemSchema),
 });
 
+/**
+ * Names a dataset build: a new ingest or demo build gives a new id. Checkpoints record it (to warn when
+ * training resumes on other data) and so does the best quality score (scores against other images do
+ * not compare).
+ */
+export function datasetId(dataset: DatasetCache): string {
+  return `${dataset.manifest.source.kind}:${dataset.manifest.count}:${dataset.manifest.createdAt}`;
+}
+
 /** Bytes one item takes in images.u8. */
 export function itemBytes(sizePx: number): number {
   return sizePx * sizePx * 3;

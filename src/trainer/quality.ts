@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { markBestCheckpoint, type WrittenCheckpoint } from '../checkpoint/store.js';
-import type { DatasetCache } from '../dataset/cache.js';
+import { type DatasetCache, datasetId } from '../dataset/cache.js';
 import { FeatureExtractor } from '../eval/inception.js';
 import { QualityScorer } from '../eval/score.js';
 import type { GanConfig } from '../gan/config.js';
@@ -94,7 +93,7 @@ export class QualityWatch {
       };
       this.latest = snapshot;
       await this.loadBest();
-      const against = datasetKey(dataset);
+      const against = datasetId(dataset);
       const better = this.best === undefined || this.bestDataset !== against || snapshot.kid < this.best.kid;
       if (better) {
         this.best = snapshot;
@@ -191,11 +190,4 @@ export const COPYING_RATIO = 0.5;
 export function formatKid(q: Pick<QualitySnapshot, 'kid' | 'kidStderr'>): string {
   const show = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : '–');
   return `${show(q.kid)} ± ${show(q.kidStderr)}`;
-}
-
-/** Names the dataset a score was made against: its images' checksums. */
-function datasetKey(dataset: DatasetCache): string {
-  const hash = createHash('sha256');
-  for (const item of dataset.manifest.items) hash.update(`${item.sha256}/${item.split}\n`);
-  return hash.digest('hex').slice(0, 16);
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BackendChoice } from '../backend/select.js';
 import { restoreGan, snapshotGan } from '../checkpoint/gan-io.js';
 import { type LoadedCheckpoint, type WrittenCheckpoint, writeCheckpoint } from '../checkpoint/store.js';
-import type { DatasetCache } from '../dataset/cache.js';
+import { type DatasetCache, datasetId } from '../dataset/cache.js';
 import type { GanConfig } from '../gan/config.js';
 import { createGan, disposeGan, type GanState } from '../gan/gan.js';
 import { latentFromSeed } from '../gan/latent.js';
@@ -67,11 +67,6 @@ export interface Rollback {
   learningRate: number;
   /** This rollback's number, 1 to MAX_ROLLBACKS. */
   attempt: number;
-}
-
-/** Names a dataset build: a new ingest or demo build gives a new id. */
-function datasetId(dataset: DatasetCache): string {
-  return `${dataset.manifest.source.kind}:${dataset.manifest.count}:${dataset.manifest.createdAt}`;
 }
 
 /** The fixed latent seeds of every sample grid, so grids from one run can be compared and animated. */
