@@ -28,7 +28,7 @@ export interface QualityScore {
 const FEATURE_BATCH = 16;
 
 /** Features of many images of one size, given one after another as RGB bytes. */
-export async function featuresOf(
+async function featuresOf(
   extractor: FeatureExtractor,
   images: readonly Uint8Array[],
   sizePx: number,

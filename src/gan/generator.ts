@@ -57,7 +57,7 @@ export function buildGenerator(config: GanConfig, rng: Rng): Net {
 }
 
 /** Which block excites which: every block gates the one two doublings larger (4 px → 16 px, 8 → 32, …). */
-export function excitationPairs(blocks: number): Array<{ from: number; to: number }> {
+function excitationPairs(blocks: number): Array<{ from: number; to: number }> {
   return Array.from({ length: Math.max(0, blocks - 2) }, (_, from) => ({ from, to: from + 2 }));
 }
 
